@@ -1,0 +1,113 @@
+import type { DatabankInstance, Schema } from "databank";
+
+/**
+ * The promise facade over a databank driver instance. Everything in lib/
+ * talks to storage through this class (async/await only); the callback API
+ * of databank stays behind this one seam.
+ */
+export class Bank {
+  readonly raw: DatabankInstance;
+  readonly driver: string;
+
+  constructor(raw: DatabankInstance, driver: string) {
+    this.raw = raw;
+    this.driver = driver;
+  }
+
+  /** Calls a callback-style driver method and settles with its result. */
+  private call<T>(method: keyof DatabankInstance, ...args: unknown[]): Promise<T> {
+    const fn = this.raw[method] as unknown as (...a: unknown[]) => void;
+    return new Promise<T>((resolve, reject) => {
+      fn.call(this.raw, ...args, (err: Error | null, value?: T) => (err ? reject(err) : resolve(value as T)));
+    });
+  }
+
+  connect(params: object = {}): Promise<void> {
+    return this.call("connect", params);
+  }
+  disconnect(): Promise<void> {
+    return this.call("disconnect");
+  }
+  create<T = any>(type: string, id: string, value: T): Promise<T> {
+    return this.call("create", type, id, value);
+  }
+  read<T = any>(type: string, id: string): Promise<T> {
+    return this.call("read", type, id);
+  }
+  update<T = any>(type: string, id: string, value: T): Promise<T> {
+    return this.call("update", type, id, value);
+  }
+  save<T = any>(type: string, id: string, value: T): Promise<T> {
+    return this.call("save", type, id, value);
+  }
+  del(type: string, id: string): Promise<void> {
+    return this.call("del", type, id);
+  }
+  readAll<T = any>(type: string, ids: string[]): Promise<Record<string, T | null>> {
+    return this.call("readAll", type, ids);
+  }
+  incr(type: string, id: string): Promise<number> {
+    return this.call("incr", type, id);
+  }
+  decr(type: string, id: string): Promise<number> {
+    return this.call("decr", type, id);
+  }
+  incrBy(type: string, id: string, n: number): Promise<number> {
+    return this.call("incrBy", type, id, n);
+  }
+  decrBy(type: string, id: string, n: number): Promise<number> {
+    return this.call("decrBy", type, id, n);
+  }
+  append(type: string, id: string, item: unknown): Promise<void> {
+    return this.call("append", type, id, item);
+  }
+  prepend(type: string, id: string, item: unknown): Promise<void> {
+    return this.call("prepend", type, id, item);
+  }
+  appendAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.call("appendAll", type, id, items);
+  }
+  prependAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.call("prependAll", type, id, items);
+  }
+  item<T = any>(type: string, id: string, index: number): Promise<T> {
+    return this.call("item", type, id, index);
+  }
+  slice<T = any>(type: string, id: string, start: number, end: number): Promise<T[]> {
+    return this.call("slice", type, id, start, end);
+  }
+  indexOf(type: string, id: string, item: unknown): Promise<number> {
+    return this.call("indexOf", type, id, item);
+  }
+  remove(type: string, id: string, item: unknown): Promise<void> {
+    return this.call("remove", type, id, item);
+  }
+  removeAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.call("removeAll", type, id, items);
+  }
+  length(type: string, id: string): Promise<number> {
+    return this.call("length", type, id);
+  }
+  truncate(type: string, id: string, length: number): Promise<void> {
+    return this.call("truncate", type, id, length);
+  }
+
+  /** All values of `type` matching `criteria` (dotted keys, exact match); [] when none. */
+  search<T = any>(type: string, criteria: Record<string, unknown>): Promise<T[]> {
+    const results: T[] = [];
+    return new Promise((resolve, reject) => {
+      this.raw.search(type, criteria, (v) => results.push(v), (err) => (err ? reject(err) : resolve(results)));
+    });
+  }
+
+  /** Calls `onResult` for every value of `type`. */
+  scan<T = any>(type: string, onResult: (value: T) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.raw.scan(type, onResult, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  get schema(): Schema {
+    return this.raw.schema ?? {};
+  }
+}

@@ -1,0 +1,295 @@
+import path from "node:path";
+import {
+  Databank,
+  DatabankError,
+  NoSuchThingError,
+  AlreadyExistsError,
+  AlreadyConnectedError,
+  NotConnectedError,
+  NoSuchItemError,
+  WrongTypeError,
+  type DatabankParams,
+  type Schema,
+} from "databank";
+import { SqliteStore, describeError } from "./sqlite-store";
+
+export { tableName, fieldExpression } from "./sqlite-store";
+
+type Callback<T = unknown> = (err: Error | null, value?: T) => void;
+type Done = (err: Error | null) => void;
+
+/** File name used inside `params.dir`. */
+export const DEFAULT_FILE_NAME = "pumpio.sqlite3";
+/** How long one operation keeps retrying on lock contention before it gives up. */
+const RETRY_LIMIT_MS = 30_000;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
+/**
+ * Operations that return nothing call back with exactly one argument, as
+ * databank's own drivers do: vows and Step take a second `undefined` for a value.
+ */
+function only(cb: Done): Callback {
+  return (err) => cb(err);
+}
+
+/** Array membership compares JSON text, as databank's memory driver does. */
+function sameItem(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** databank's matchesCriteria: every dotted property loosely equals its wanted value. */
+function matches(value: unknown, criteria: Record<string, unknown>): boolean {
+  // Loose equality on purpose: it is databank's rule.
+  return Object.entries(criteria).every(([field, wanted]) => Databank.deepProperty(value, field) == wanted);
+}
+
+/**
+ * The databank driver for the embedded default storage: one SQLite file in
+ * WAL mode, shared safely by every cluster worker process. Each write is one
+ * BEGIN IMMEDIATE transaction, so read-modify-write operations (incr,
+ * append, remove ...) are atomic across processes; lock contention is
+ * retried with backoff and never reaches the caller.
+ *
+ * params: `file` (path, or ":memory:"), else `dir` (default "./data",
+ * created if missing) holding pumpio.sqlite3; `busyTimeout` (ms, default
+ * 5000); `schema` (databank schema; `indices` become SQLite indexes).
+ */
+export class SqliteDatabank extends Databank {
+  override schema: Schema;
+  /** How often an operation met lock contention and was retried (for monitoring). */
+  busyRetries = 0;
+  private readonly params: DatabankParams;
+  private store: SqliteStore | null = null;
+  private connecting = false;
+
+  constructor(params: DatabankParams = {}) {
+    super(params);
+    this.params = params;
+    this.schema = params.schema ?? {};
+  }
+
+  /** The database file in use, null when not connected. */
+  get file(): string | null {
+    return this.store?.file ?? null;
+  }
+
+  override connect(params: object | null, cb: Done): void {
+    if (this.store || this.connecting) return void setImmediate(cb, new AlreadyConnectedError());
+    this.connecting = true;
+    const settings: DatabankParams = { ...this.params, ...(params ?? {}) };
+    this.schema = settings.schema ?? this.schema;
+    const file =
+      typeof settings.file === "string" && settings.file !== ""
+        ? settings.file
+        : path.join(typeof settings.dir === "string" ? settings.dir : "./data", DEFAULT_FILE_NAME);
+    const busyTimeout = typeof settings.busyTimeout === "number" ? settings.busyTimeout : 5000;
+    this.retrying(
+      () => {
+        this.store = new SqliteStore(file, busyTimeout, this.schema);
+      },
+      (err) => {
+        this.connecting = false;
+        cb(err);
+      },
+    );
+  }
+
+  override disconnect(cb: Done): void {
+    const store = this.store;
+    if (!store) return void setImmediate(cb, new NotConnectedError());
+    this.store = null;
+    let error: Error | null = null;
+    try {
+      store.close();
+    } catch (err) {
+      error = new DatabankError(`Cannot close SQLite database ${store.file}: ${describeError(err)}`);
+    }
+    setImmediate(cb, error);
+  }
+
+  override create(type: string, id: string, value: unknown, cb: Callback): void {
+    this.write(cb, (s) => {
+      if (!s.insert(type, id, value)) throw new AlreadyExistsError(type, id);
+      return value;
+    });
+  }
+  override read(type: string, id: string, cb: Callback): void {
+    this.query(cb, (s) => s.get(type, id));
+  }
+  override update(type: string, id: string, value: unknown, cb: Callback): void {
+    this.write(cb, (s) => {
+      if (!s.replace(type, id, value)) throw new NoSuchThingError(type, id);
+      return value;
+    });
+  }
+  override save(type: string, id: string, value: unknown, cb: Callback): void {
+    this.write(cb, (s) => {
+      s.put(type, id, value);
+      return value;
+    });
+  }
+  override del(type: string, id: string, cb: Done): void {
+    this.write(only(cb), (s) => {
+      if (!s.delete(type, id)) throw new NoSuchThingError(type, id);
+    });
+  }
+  override readAll(type: string, ids: string[], cb: Callback<Record<string, unknown>>): void {
+    this.query(cb, (s) => s.getMany(type, ids));
+  }
+
+  override search(type: string, criteria: Record<string, unknown>, onResult: (v: any) => void, cb: Done): void {
+    this.query(
+      (err, found?: unknown[]) => {
+        if (err) return cb(err);
+        for (const value of found ?? []) onResult(value);
+        cb(null);
+      },
+      (s) => s.candidates(type, criteria).filter((v) => matches(v, criteria)),
+    );
+  }
+  override scan(type: string, onResult: (v: any) => void, cb: Done): void {
+    this.search(type, {}, onResult, cb);
+  }
+
+  /** The query plan behind `search` (for operators and tests). */
+  explainSearch(type: string, criteria: Record<string, unknown>): string[] {
+    if (!this.store) throw new NotConnectedError();
+    return this.store.explain(type, criteria);
+  }
+
+  override incr(type: string, id: string, cb: Callback<number>): void {
+    this.incrBy(type, id, 1, cb);
+  }
+  override decr(type: string, id: string, cb: Callback<number>): void {
+    this.incrBy(type, id, -1, cb);
+  }
+  override decrBy(type: string, id: string, n: number, cb: Callback<number>): void {
+    this.incrBy(type, id, -n, cb);
+  }
+  override incrBy(type: string, id: string, n: number, cb: Callback<number>): void {
+    this.write(cb, (s) => {
+      const current = s.find(type, id);
+      if (current !== undefined && typeof current !== "number") throw new WrongTypeError(type, id, "number");
+      const next = (current ?? 0) + n;
+      s.put(type, id, next);
+      return next;
+    });
+  }
+
+  override append(type: string, id: string, item: unknown, cb: Done): void {
+    this.appendAll(type, id, [item], cb);
+  }
+  override prepend(type: string, id: string, item: unknown, cb: Done): void {
+    this.prependAll(type, id, [item], cb);
+  }
+  override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
+    this.write(only(cb), (s) => s.put(type, id, [...this.arrayOrEmpty(s, type, id), ...items]));
+  }
+  override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
+    this.write(only(cb), (s) => s.put(type, id, [...items, ...this.arrayOrEmpty(s, type, id)]));
+  }
+
+  override item(type: string, id: string, index: number, cb: Callback): void {
+    this.query(cb, (s) => {
+      const list = s.getArray(type, id);
+      if (!Number.isInteger(index) || index < 0 || index >= list.length) throw new NoSuchItemError(type, id, index);
+      return list[index];
+    });
+  }
+  override slice(type: string, id: string, start: number, end: number, cb: Callback<unknown[]>): void {
+    this.query(cb, (s) => s.getArray(type, id).slice(start, end));
+  }
+  override indexOf(type: string, id: string, item: unknown, cb: Callback<number>): void {
+    this.query(cb, (s) => s.getArray(type, id).findIndex((x) => sameItem(x, item)));
+  }
+  override length(type: string, id: string, cb: Callback<number>): void {
+    this.query(cb, (s) => s.getArray(type, id).length);
+  }
+
+  override remove(type: string, id: string, item: unknown, cb: Done): void {
+    this.removeAll(type, id, [item], cb);
+  }
+  override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
+    this.write(only(cb), (s) => {
+      const list = s.getArray(type, id);
+      // As databank's default: each item removes its first occurrence.
+      for (const item of items) {
+        const i = list.findIndex((x) => sameItem(x, item));
+        if (i !== -1) list.splice(i, 1);
+      }
+      s.put(type, id, list);
+    });
+  }
+  override truncate(type: string, id: string, length: number, cb: Done): void {
+    this.write(only(cb), (s) => {
+      const list = s.getArray(type, id);
+      if (list.length > length) s.put(type, id, list.slice(0, length));
+    });
+  }
+
+  private arrayOrEmpty(s: SqliteStore, type: string, id: string): unknown[] {
+    const value = s.find(type, id);
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
+    return value;
+  }
+
+  /** Runs `work` in one BEGIN IMMEDIATE transaction, retried on lock contention. */
+  private write<T>(cb: Callback<T>, work: (s: SqliteStore) => T): void {
+    this.retrying(() => {
+      const s = this.store;
+      if (!s) throw new NotConnectedError();
+      return s.immediate(() => work(s));
+    }, cb);
+  }
+
+  /**
+   * Runs read-only `work`. Every read is a single statement, which SQLite
+   * runs on one consistent WAL snapshot; taking the write lock for it would
+   * only queue readers behind writers.
+   */
+  private query<T>(cb: Callback<T>, work: (s: SqliteStore) => T): void {
+    this.retrying(() => {
+      if (!this.store) throw new NotConnectedError();
+      return work(this.store);
+    }, cb);
+  }
+
+  /**
+   * Calls `attempt` until it succeeds, fails with something other than lock
+   * contention, or contention outlasts RETRY_LIMIT_MS; then calls back
+   * exactly once, from a later turn of the event loop and outside any try,
+   * so an exception thrown by the callback stays the caller's.
+   */
+  private retrying<T>(attempt: () => T, cb: Callback<T>): void {
+    const started = Date.now();
+    const tryOnce = (n: number): void => {
+      let value: T;
+      try {
+        value = attempt();
+      } catch (err) {
+        if (isBusy(err) && Date.now() - started < RETRY_LIMIT_MS) {
+          this.busyRetries++;
+          // Randomised, growing backoff so contending processes drift apart.
+          setTimeout(tryOnce, Math.random() * Math.min(250, 5 * 2 ** n), n + 1);
+          return;
+        }
+        setImmediate(cb, this.asDatabankError(err));
+        return;
+      }
+      setImmediate(cb, null, value);
+    };
+    tryOnce(0);
+  }
+
+  private asDatabankError(err: unknown): Error {
+    if (err instanceof DatabankError) return err;
+    const e = new DatabankError(`SQLite error on ${this.file ?? "database"}: ${describeError(err)}`);
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+}
