@@ -1,0 +1,57 @@
+import helmet, { type HelmetOptions } from "helmet";
+import type { RequestHandler } from "express";
+
+export interface SecurityOptions {
+  /** Canonical host (host[:port]) for the websocket connect-src. */
+  host: string;
+  https: boolean;
+  hsts: boolean | Record<string, unknown>;
+}
+
+/**
+ * Security headers (helmet). The CSP follows the original's, minus the CDN
+ * hosts (every asset is served locally) and minus 'unsafe-eval'.
+ */
+export function securityHeaders(opts: SecurityOptions): RequestHandler {
+  const ws = opts.https ? "wss" : "ws";
+  // HSTS only when configured (as the original); `true` means helmet's defaults.
+  let hsts: HelmetOptions["strictTransportSecurity"] = false;
+  if (opts.hsts === true) hsts = true;
+  else if (opts.hsts && typeof opts.hsts === "object") hsts = { maxAge: 15552000, ...opts.hsts };
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'", `${ws}://${opts.host}`],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        fontSrc: ["'self'"],
+        imgSrc: ["*", "data:"],
+        objectSrc: ["'none'"],
+        mediaSrc: ["*"],
+        childSrc: ["'self'", "www.youtube.com"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    frameguard: { action: "deny" },
+    strictTransportSecurity: hsts,
+    xDownloadOptions: true,
+    // helmet sends "X-XSS-Protection: 0" (the original sent "1; mode=block"): the old
+    // browser filter is itself exploitable, and the CSP above does the work now.
+    xXssProtection: true,
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+  });
+}
+
+/** `Server: pump.io/<version> express/<v> node.js/<v>`, as the original sent. */
+export function serverHeader(version: string, expressVersion: string): RequestHandler {
+  const value = `pump.io/${version} express/${expressVersion} node.js/${process.version}`;
+  return (_req, res, next) => {
+    res.setHeader("Server", value);
+    next();
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type PumpConfig } from "../../lib/config";
+import { silentLogger, type Logger } from "../../lib/log";
+import { startWorker, type RunningWorker } from "../../lib/cluster/worker";
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  port: number;
+  config: Readonly<PumpConfig>;
+  worker: RunningWorker;
+  datadir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app server in this process on a free loopback port, with a
+ * fresh SQLite database in a temp dir (or the driver given in `flags`).
+ * `flags` are pump command-line flags, e.g. ["--driver", "memory"].
+ *
+ * The port must be known before the config is built (generated URLs contain
+ * it), so we ask the OS for a free one first.
+ */
+export async function startTestServer(flags: string[] = [], opts: { log?: Logger } = {}): Promise<TestServer> {
+  const datadir = mkdtempSync(join(tmpdir(), "pump-test-"));
+  const port = await freePort();
+  const { config } = loadConfig({
+    argv: [
+      "--hostname", "127.0.0.1",
+      "--address", "127.0.0.1",
+      "--port", String(port),
+      "--datadir", datadir,
+      "--secret", "test secret that is long enough to pass",
+      "--controlSocket", join(datadir, "pump.socket"),
+      ...flags,
+    ],
+    env: {},
+    homeDir: null,
+    etcFile: join(datadir, "no-such-etc-file.json"),
+    cwd: datadir,
+  });
+  const worker = await startWorker(config, opts.log ?? silentLogger());
+  return {
+    url: `http://127.0.0.1:${worker.port}`,
+    port: worker.port,
+    config,
+    worker,
+    datadir,
+    async close() {
+      await worker.close(1000);
+      rmSync(datadir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as import("node:net").AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
