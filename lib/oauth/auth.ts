@@ -1,0 +1,132 @@
+import type { Request, RequestHandler } from "express";
+import type { RouterContext } from "../app";
+import { ForbiddenError, UnauthorizedError } from "../errors";
+import { findUser } from "../model/user";
+import { formBodyParser } from "./body";
+import type { ClientRecord } from "./clients";
+import { OAuthError, OAuthMessages, sendOAuthError } from "./errors";
+import { collectParams, hasOAuthCredentials, hasOAuthToken } from "./request-params";
+import { verifyClientRequest, verifyUserRequest, type VerifyDeps } from "./verify";
+
+/** Who made an authenticated request. */
+export interface AuthInfo {
+  /** The OAuth client that signed the request; null for a web session. */
+  client: ClientRecord | null;
+  /** The local user acting, or null (2-legged requests). */
+  nickname: string | null;
+  /** How: 2-legged OAuth ("client"), 3-legged OAuth ("user"), or the web session. */
+  via: "client" | "user" | "session";
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** Set by the auth middlewares of lib/oauth/auth.ts. */
+    auth?: AuthInfo;
+  }
+}
+
+/** The local user logged in on a request's web session, if any (the web UI provides it). */
+export type SessionNicknameSource = (req: Request) => Promise<string | null> | string | null;
+
+export interface AuthOptions {
+  /** Session login for the web UI; without it only OAuth authenticates. */
+  sessionNickname?: SessionNicknameSource;
+}
+
+/** The auth middlewares of the API (api.md §2). */
+export interface AuthMiddlewares {
+  /** 3-legged if `oauth_token` is present, else 2-legged, else the web session; none → 401 "Not logged in.". */
+  anyRead: RequestHandler;
+  /** 3-legged OAuth or a session of a local user; none → 401; 2-legged → 400 "Missing required parameter". */
+  userRead: RequestHandler;
+  /** 3-legged OAuth only. */
+  userWrite: RequestHandler;
+  /** 2-legged OAuth only (a request carrying a token is refused). */
+  clientWrite: RequestHandler;
+  /** The checks themselves, for code that is not a route (e.g. the web UI's login). */
+  verifyClient(req: Request): Promise<AuthInfo>;
+  verifyUser(req: Request): Promise<AuthInfo>;
+}
+
+/** The request's auth info; 401 if no auth middleware ran (a wiring mistake). */
+export function authOf(req: Request): AuthInfo {
+  if (!req.auth) throw new UnauthorizedError();
+  return req.auth;
+}
+
+/** Builds the auth middlewares from the router context. */
+export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">, opts: AuthOptions = {}): AuthMiddlewares {
+  const deps: VerifyDeps = {
+    bank: ctx.bank,
+    baseUrl: { https: Boolean(ctx.config.key), canonicalHost: ctx.urls.host, urlPath: ctx.urls.path },
+  };
+  const session = async (req: Request): Promise<AuthInfo | null> => {
+    const nickname = opts.sessionNickname ? await opts.sessionNickname(req) : null;
+    return nickname ? { client: null, nickname, via: "session" } : null;
+  };
+
+  const verifyClient = async (req: Request): Promise<AuthInfo> => {
+    const { client } = await verifyClientRequest(deps, req);
+    return { client, nickname: null, via: "client" };
+  };
+
+  const verifyUser = async (req: Request): Promise<AuthInfo> => {
+    const { client, accessToken } = await verifyUserRequest(deps, req);
+    const user = await findUser(ctx.bank, accessToken.username);
+    // Tokens of a deleted account are dead (the original crashed on them).
+    if (!user) throw new OAuthError(401, OAuthMessages.token);
+    if (ctx.config.requireEmail && !user.email) throw new ForbiddenError("Can't use the API until you confirm your email address.");
+    return { client, nickname: user.nickname, via: "user" };
+  };
+
+  const anyRead = async (req: Request): Promise<AuthInfo> => {
+    if (hasOAuthToken(req)) return verifyUser(req);
+    if (hasOAuthCredentials(req)) return verifyClient(req);
+    const s = await session(req);
+    if (s) return s;
+    throw new UnauthorizedError("Not logged in.");
+  };
+
+  const userRead = async (req: Request): Promise<AuthInfo> => {
+    if (hasOAuthCredentials(req)) return verifyUser(req);
+    const s = await session(req);
+    if (s) return s;
+    throw new UnauthorizedError("Not logged in.");
+  };
+
+  const clientWrite = async (req: Request): Promise<AuthInfo> => {
+    // Check the signature first so a bad request gets the usual answers.
+    const auth = await verifyClient(req);
+    if (collectParams(req).oauth.oauth_token !== undefined) throw new OAuthError(400, OAuthMessages.tokenNotAllowed);
+    return auth;
+  };
+
+  return {
+    anyRead: middleware(anyRead),
+    userRead: middleware(userRead),
+    userWrite: middleware(verifyUser),
+    clientWrite: middleware(clientWrite),
+    verifyClient,
+    verifyUser,
+  };
+}
+
+/** Parses a form body (keeping its raw bytes), runs `check`, and sets `req.auth`. */
+function middleware(check: (req: Request) => Promise<AuthInfo>): RequestHandler {
+  const parseForm = formBodyParser();
+  return (req, res, next) => {
+    parseForm(req, res, (err?: unknown) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      check(req).then(
+        (auth) => {
+          req.auth = auth;
+          next();
+        },
+        (e: unknown) => (e instanceof OAuthError ? sendOAuthError(res, e) : next(e)),
+      );
+    });
+  };
+}

@@ -1,0 +1,44 @@
+import express, { Router, type Request } from "express";
+import type { RouterContext } from "../lib/app";
+import { HttpError } from "../lib/errors";
+import { formBodyParser } from "../lib/oauth/body";
+import { registerClient, type DialbackIdentity } from "../lib/oauth/client-registration";
+
+/**
+ * Checks an inbound `Authorization: Dialback …` header (oauth.md §7) and
+ * returns the identity it proves; throws an HttpError (401) when it fails.
+ */
+export type DialbackVerifier = (req: Request) => Promise<DialbackIdentity>;
+
+export interface ClientRegisterDeps {
+  /** Provided by the federation code; until then any Authorization header is refused. */
+  dialback?: DialbackVerifier;
+}
+
+/** A failed Dialback check: answered 401 text/plain with the original's header `WWW-Authentication` (sic). */
+export class DialbackRefusal extends HttpError {
+  constructor(message: string) {
+    super(401, message, { headers: { "WWW-Authentication": "Dialback" } });
+  }
+}
+
+/** POST /api/client/register: dynamic client registration (oauth.md §1). */
+export function createClientRegisterRouter(ctx: RouterContext, deps: ClientRegisterDeps = {}): Router {
+  const router = Router();
+  router.post("/api/client/register", express.json({ limit: "100kb" }), formBodyParser(), async (req, res, next) => {
+    try {
+      let identity: DialbackIdentity | null = null;
+      if (req.headers.authorization !== undefined) {
+        // TODO(federation): Dialback verification; it plugs in through deps.dialback.
+        if (!deps.dialback) throw new DialbackRefusal("Dialback authentication is not supported by this server yet");
+        identity = await deps.dialback(req);
+      }
+      const body = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+      res.json(await registerClient(ctx.bank, body, identity));
+    } catch (err) {
+      if (err instanceof DialbackRefusal) res.status(401).set(err.headers).type("text/plain").send(err.message);
+      else next(err);
+    }
+  });
+  return router;
+}

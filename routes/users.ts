@@ -1,0 +1,107 @@
+import express, { Router, type Request } from "express";
+import type { RouterContext } from "../lib/app";
+import { UnauthorizedError } from "../lib/errors";
+import { createAuth, authOf, type AuthMiddlewares } from "../lib/oauth/auth";
+import { deleteAccount, registerAccount, type AfterRegister } from "../lib/oauth/accounts";
+import { listUsers, localProfile, parseUserListArgs, readUser, sanitizeUser, updateUser, type UserRecord } from "../lib/model/user";
+
+export interface UsersRouterDeps {
+  /** Shared auth middlewares (e.g. with the web session plugged in); default: OAuth only. */
+  auth?: AuthMiddlewares;
+  /**
+   * HOOK for the activity code: runs after an account is created, before the
+   * answer (join activity, welcome note, the four person lists: api.md §4).
+   */
+  afterRegister?: AfterRegister;
+  /** The person shown in a user's JSON; default the pure `localProfile` (the profile code adds counts). */
+  expandProfile?: (user: UserRecord, viewer: string | null) => Promise<object>;
+}
+
+/** `/api/users`, `/api/user/:nickname`, `/api/whoami` (api.md §3–§5). */
+export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}): Router {
+  const router = Router();
+  const { bank, config, urls } = ctx;
+  const auth = deps.auth ?? createAuth(ctx);
+  const json = express.json({ limit: "1mb" });
+  const expand = deps.expandProfile ?? (async (user: UserRecord) => localProfile(user, urls));
+  const userJson = async (user: UserRecord, viewer: string | null): Promise<object> => ({
+    ...sanitizeUser(user, viewer),
+    profile: await expand(user, viewer),
+  });
+  /** The self check: the principal must be the `:nickname` user (after it is known to exist). */
+  const self = async (req: Request): Promise<UserRecord> => {
+    const user = await readUser(bank, req.params.nickname!);
+    if (authOf(req).nickname !== user.nickname) throw new UnauthorizedError("Not authorized");
+    return user;
+  };
+  const bodyOf = (req: Request): Record<string, unknown> =>
+    req.body && typeof req.body === "object" && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+
+  router.post("/api/users", auth.clientWrite, json, async (req, res, next) => {
+    try {
+      const client = authOf(req).client!;
+      const { user, token, secret } = await registerAccount(bank, config, urls, client.consumer_key, bodyOf(req), deps.afterRegister);
+      res.json({ ...(await userJson(user, user.nickname)), token, secret });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get("/api/users", auth.anyRead, async (req, res, next) => {
+    try {
+      const args = parseUserListArgs(req.query as Record<string, unknown>);
+      const page = await listUsers(bank, args);
+      const viewer = authOf(req).nickname;
+      const base = urls.makeURL("/api/users");
+      const items = await Promise.all(page.users.map((u) => userJson(u, viewer)));
+      const links: Record<string, { href: string }> = {
+        first: { href: base },
+        self: { href: urls.makeURL("/api/users", { count: args.count, offset: args.offset, before: args.before, since: args.since }) },
+      };
+      if (items.length > 0) {
+        links.prev = { href: urls.makeURL("/api/users", { since: page.users[0]!.nickname }) };
+        if (page.hasMore) links.next = { href: urls.makeURL("/api/users", { before: page.users[page.users.length - 1]!.nickname }) };
+      }
+      res.json({ displayName: "Users of this service", id: base, objectTypes: ["user"], totalItems: page.totalItems, items, links });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get("/api/user/:nickname", auth.anyRead, async (req, res, next) => {
+    try {
+      const user = await readUser(bank, req.params.nickname);
+      res.json(await userJson(user, authOf(req).nickname));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.put("/api/user/:nickname", auth.userWrite, json, async (req, res, next) => {
+    try {
+      const user = await self(req);
+      const current = (await expand(user, user.nickname)) as { id: string; objectType: string; displayName?: string };
+      const updated = await updateUser(bank, user.nickname, bodyOf(req), current);
+      res.json(await userJson(updated, updated.nickname));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.delete("/api/user/:nickname", auth.userWrite, async (req, res, next) => {
+    try {
+      const user = await self(req);
+      await deleteAccount(bank, user.nickname);
+      res.json("Deleted.");
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get("/api/whoami", auth.userRead, (req, res) => {
+    const nickname = authOf(req).nickname!;
+    res.redirect(302, urls.makeURL(`/api/user/${encodeURIComponent(nickname)}/profile`));
+  });
+
+  return router;
+}
