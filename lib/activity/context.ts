@@ -1,0 +1,65 @@
+import type { Bank } from "../databank";
+import type { Logger } from "../log";
+import type { UrlMaker } from "../url-maker";
+import type { AS } from "../model/as";
+import { ObjectStore } from "../model/activity-object";
+import { ActivityStore } from "../model/activity";
+import { LocalPeople } from "../model/local-people";
+import { createRelations, type Relations } from "../model/relation";
+import { Stream, streamNames, type UserStreamKind } from "../model/stream";
+
+/** The part of the server configuration the engine reads. */
+export interface EngineConfig {
+  /** Site name (the service's displayName, "Welcome to <site>"). */
+  site: string;
+}
+
+/** Who is looking: a local user (nickname + person id), a remote person (id only) or nobody. */
+export interface Viewer {
+  nickname: string | null;
+  personId: string | null;
+}
+
+export const ANONYMOUS: Viewer = Object.freeze({ nickname: null, personId: null });
+
+/** Everything the engine's parts share. Built once by createEngine. */
+export class Ctx {
+  readonly people: LocalPeople;
+  readonly objects: ObjectStore;
+  readonly activities: ActivityStore;
+  readonly rel: Relations;
+
+  constructor(
+    readonly bank: Bank,
+    readonly urls: UrlMaker,
+    readonly config: EngineConfig,
+    readonly log: Logger,
+  ) {
+    this.people = new LocalPeople(urls);
+    this.objects = new ObjectStore(bank, urls, this.people);
+    this.activities = new ActivityStore(bank, urls, this.objects);
+    this.rel = createRelations(bank);
+  }
+
+  stream(name: string): Stream {
+    return new Stream(this.bank, name);
+  }
+
+  userStream(nick: string, kind: UserStreamKind): Stream {
+    return this.stream(streamNames.user(nick, kind));
+  }
+
+  /** The nickname of a registered local user with this person id, else null. */
+  async localNick(id: unknown): Promise<string | null> {
+    const nick = this.people.nicknameOf(id);
+    if (!nick) return null;
+    const person = await this.objects.get(this.people.personId(nick));
+    return person && person._nickname === nick ? nick : null;
+  }
+
+  /** The stored person of a local user, or null. */
+  async profileOf(nick: string): Promise<AS | null> {
+    const person = await this.objects.get(this.people.personId(nick));
+    return person && person._nickname === nick ? person : null;
+  }
+}

@@ -1,0 +1,139 @@
+import { UnauthorizedError } from "../errors";
+import { isPlainObject, type AS } from "../model/as";
+import { pageList, parsePageArgs, type PageArgs, type RawQuery } from "../model/paging";
+import { streamNames, type Stream, type UserStreamKind } from "../model/stream";
+import type { Ctx, Viewer } from "./context";
+import { activityCollection, personCollection, readPage, type Keep } from "./collections";
+import type { DecorateOptions } from "./decorate";
+import { requireProfile, type Core } from "./pipeline";
+import { presentActivities, presentObject, presentObjects } from "./present";
+import { canSeeObject, isRecipient } from "./visibility";
+
+export type OutboxKind = "feed" | "feed/major" | "feed/minor";
+export type InboxKind = "inbox" | "inbox/major" | "inbox/minor" | "inbox/direct" | "inbox/direct/major" | "inbox/direct/minor";
+
+const OUTBOX_NAMES: Record<OutboxKind, string> = {
+  feed: "Activities by",
+  "feed/major": "Major activities by",
+  "feed/minor": "Minor activities by",
+};
+const INBOX_NAMES: Record<InboxKind, string> = {
+  inbox: "Activities for",
+  "inbox/major": "Major activities for",
+  "inbox/minor": "Minor activities for",
+  "inbox/direct": "Activities directly for",
+  "inbox/direct/major": "Major activities directly for",
+  "inbox/direct/minor": "Minor activities directly for",
+};
+const MAJOR_KINDS = new Set(["feed/major", "inbox/major", "inbox/direct/major"]);
+
+/** The name a user goes by in collection titles: profile displayName, else nickname. */
+export function userName(profile: AS, nickname: string): string {
+  return typeof profile.displayName === "string" && profile.displayName !== "" ? profile.displayName : nickname;
+}
+
+/** Activity-stream filter: only what the viewer is a recipient of. */
+export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
+  return async (ids) => {
+    const acts = await ctx.activities.getMany(ids);
+    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId) : false)));
+  };
+}
+
+/** Object-stream filter: persons always, other objects when their post is visible. */
+export function objectFilter(ctx: Ctx, viewerId: string | null): Keep {
+  return async (ids) => {
+    const objs = await ctx.objects.getMany(ids);
+    return Promise.all(ids.map((id) => (objs.has(id) ? canSeeObject(ctx, objs.get(id)!, viewerId) : false)));
+  };
+}
+
+/** A page of activities from a stream, presented for the viewer. */
+export async function activityPage(ctx: Ctx, stream: Stream, args: PageArgs, keep: Keep | undefined, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
+  const page = await readPage(stream, args, keep);
+  const found = await ctx.activities.getMany(page.ids);
+  const acts = page.ids.filter((id) => found.has(id)).map((id) => found.get(id)!);
+  return { items: await presentActivities(ctx, acts, opts), total: page.total };
+}
+
+/** A page of objects from a stream, presented for the viewer. */
+export async function objectPage(ctx: Ctx, stream: Stream, args: PageArgs, keep: Keep | undefined, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
+  const page = await readPage(stream, args, keep);
+  const found = await ctx.objects.getMany(page.ids);
+  const objs = page.ids.filter((id) => found.has(id)).map((id) => found.get(id)!);
+  return { items: await presentObjects(ctx, objs, opts), total: page.total };
+}
+
+function decorationsFor(kind: string, viewer: Viewer): DecorateOptions {
+  const major = MAJOR_KINDS.has(kind);
+  return { viewerId: viewer.personId, items: major, flags: major };
+}
+
+/** GET /api/user/:nick/feed[/major|/minor]: everything for the owner, else what the viewer may see. */
+export async function userFeed(core: Core, nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer): Promise<AS> {
+  const { ctx } = core;
+  const profile = await requireProfile(core, nickname);
+  const args = parsePageArgs(query);
+  const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId);
+  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer));
+  return activityCollection({
+    displayName: `${OUTBOX_NAMES[kind]} ${userName(profile, nickname)}`,
+    url: ctx.urls.makeURL(`/api/user/${nickname}/${kind}`),
+    ...page,
+    args,
+    author: await presentObject(ctx, profile, { viewerId: viewer.personId }),
+  });
+}
+
+/** GET /api/user/:nick/inbox[...]: the owner only (401 "Not authorized" otherwise). */
+export async function inbox(core: Core, nickname: string, kind: InboxKind, query: RawQuery, viewer: Viewer): Promise<AS> {
+  const { ctx } = core;
+  const profile = await requireProfile(core, nickname);
+  if (viewer.nickname !== nickname) throw new UnauthorizedError("Not authorized");
+  const args = parsePageArgs(query);
+  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, undefined, decorationsFor(kind, viewer));
+  return activityCollection({
+    displayName: `${INBOX_NAMES[kind]} ${userName(profile, nickname)}`,
+    url: ctx.urls.makeURL(`/api/user/${nickname}/${kind}`),
+    ...page,
+    args,
+    author: await presentObject(ctx, profile, { viewerId: viewer.personId }),
+  });
+}
+
+/** Pages a person stream, with `q` (displayName substring, case-insensitive) when given. */
+export async function personPage(ctx: Ctx, stream: Stream, args: PageArgs, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
+  if (args.q === undefined) return objectPage(ctx, stream, args, undefined, opts);
+  const all = await stream.all();
+  const found = await ctx.objects.getMany(all);
+  const needle = args.q.toLowerCase();
+  const matching = all.filter((id) => {
+    const name = found.get(id)?.displayName;
+    return typeof name === "string" && name.toLowerCase().includes(needle);
+  });
+  const page = pageList(matching, args, stream.name);
+  const items = await presentObjects(ctx, page.ids.map((id) => found.get(id)!), opts);
+  return { items, total: page.total };
+}
+
+/** GET /api/user/:nick/followers and /following (not filtered; `q` search; `pump_io.followed`). */
+export async function people(core: Core, nickname: string, which: "followers" | "following", query: RawQuery, viewer: Viewer): Promise<AS> {
+  const { ctx } = core;
+  const profile = await requireProfile(core, nickname);
+  const args = parsePageArgs(query);
+  const kind: UserStreamKind = which;
+  const page = await personPage(ctx, ctx.userStream(nickname, kind), args, { viewerId: viewer.personId, followed: true });
+  return personCollection({
+    displayName: `${which === "followers" ? "Followers" : "Following"} for ${userName(profile, nickname)}`,
+    url: ctx.urls.makeURL(`/api/user/${nickname}/${which}`),
+    ...page,
+    args,
+    author: await presentObject(ctx, profile, { viewerId: viewer.personId }),
+  });
+}
+
+/** A stream owner's collection url from an object's feed property, else a fallback. */
+export function feedUrl(obj: AS, prop: string, fallback: string): string {
+  const v = obj[prop];
+  return isPlainObject(v) && typeof v.url === "string" ? v.url : fallback;
+}

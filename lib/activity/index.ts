@@ -1,0 +1,131 @@
+import type { Bank } from "../databank";
+import type { Logger } from "../log";
+import type { UrlMaker } from "../url-maker";
+import type { AS } from "../model/as";
+import type { RawQuery } from "../model/paging";
+import { toAS2 } from "./as2";
+import { ANONYMOUS, Ctx, type EngineConfig, type Viewer } from "./context";
+import { BankDeliveryQueue, type DeliveryQueue } from "./delivery-queue";
+import { distribute, type RemoteDelivery } from "./distribute";
+import { inbox, people, userFeed, type InboxKind, type OutboxKind } from "./feeds";
+import type { ObjectKey } from "./lookup";
+import { favorites, groupFeed, listMembers, lists, objectFeed } from "./object-feeds";
+import { postAsUser, type Core, type FeedKind, type Generator } from "./pipeline";
+import { presentActivity } from "./present";
+import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
+import { afterRegister } from "./registration";
+import { receiveRemote, type RemotePrincipal } from "./receive";
+import * as writes from "./writes";
+
+export type { RemotePrincipal };
+export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
+export { ANONYMOUS, toAS2 };
+export { isTypeSegment, OBJECT_TYPES } from "../model/vocabulary";
+
+export interface EngineOptions {
+  bank: Bank;
+  urls: UrlMaker;
+  config: EngineConfig;
+  log: Logger;
+  /** Remote recipients (federation); without it they are logged and skipped. */
+  remote?: RemoteDelivery | null;
+  /**
+   * "inline" (default): a post returns after local inboxes are filled.
+   * "background": a post returns once the delivery job is recorded.
+   */
+  delivery?: "inline" | "background";
+}
+
+/** The activity engine: everything routes call. Inputs are parsed JSON; outputs are ready for res.json. */
+export interface Engine {
+  afterRegister(user: { nickname: string }, client?: Generator): Promise<AS>;
+  postActivity(nickname: string, body: unknown, client: Generator, opts?: { feed?: FeedKind }): Promise<AS>;
+  follow(nickname: string, object: unknown, client: Generator): Promise<AS>;
+  favorite(nickname: string, object: unknown, client: Generator): Promise<AS>;
+  addToList(listUuid: string, object: unknown, nickname: string, client: Generator): Promise<AS>;
+  updateObject(type: string, uuid: string, body: unknown, nickname: string, client: Generator): Promise<AS>;
+  deleteObject(type: string, uuid: string, nickname: string, client: Generator): Promise<"Deleted">;
+  updateProfile(nickname: string, body: unknown, client: Generator): Promise<AS>;
+  /** POST /api/user/:nick/inbox from a remote server (api.md §9). */
+  receiveRemote(nickname: string, body: unknown, principal: RemotePrincipal): Promise<AS>;
+  getActivity(uuid: string, viewer: Viewer): Promise<AS>;
+  putActivity(uuid: string, body: unknown, nickname: string): Promise<AS>;
+  deleteActivity(uuid: string, nickname: string): Promise<"Deleted">;
+  getObject(type: string, uuid: string, viewer: Viewer): Promise<AS>;
+  getObjectByForeignId(type: string, id: unknown, viewer: Viewer): Promise<AS>;
+  getProfile(nickname: string, viewer: Viewer): Promise<AS>;
+  /** The stored person (no decorations) for User JSON; null when unknown. */
+  profileOf(nickname: string): Promise<AS | null>;
+  /** The person id of a local user (for building a Viewer). */
+  personId(nickname: string): string;
+  streams: {
+    feed(nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer): Promise<AS>;
+    inbox(nickname: string, kind: InboxKind, query: RawQuery, viewer: Viewer): Promise<AS>;
+    followers(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
+    following(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
+    favorites(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
+    lists(nickname: string, type: string, query: RawQuery, viewer: Viewer): Promise<AS>;
+    listMembers(listUuid: string, query: RawQuery, viewer: Viewer): Promise<AS>;
+    objectFeed(type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer): Promise<AS>;
+    group(key: ObjectKey, feed: "members" | "inbox" | "documents", query: RawQuery, viewer: Viewer): Promise<AS>;
+  };
+  /** AS2 form of any output of this engine. */
+  asAS2(json: AS): AS;
+  /** The durable delivery queue (recover() at startup, close() at shutdown). */
+  queue: DeliveryQueue;
+  /** Internals for tests and other lib/ modules. */
+  ctx: Ctx;
+}
+
+/** Builds the engine over a connected bank. No side effects until called. */
+export function createEngine(opts: EngineOptions): Engine {
+  const ctx = new Ctx(opts.bank, opts.urls, opts.config, opts.log);
+  const remote = opts.remote ?? null;
+  const queue = new BankDeliveryQueue(
+    ctx,
+    async (activityId) => {
+      const act = await ctx.activities.get(activityId);
+      if (act) await distribute(ctx, act, remote);
+    },
+    (opts.delivery ?? "inline") === "inline",
+  );
+  const core: Core = { ctx, queue };
+  const viewerFor = (nickname: string): Viewer => ({ nickname, personId: ctx.people.personId(nickname) });
+
+  return {
+    ctx,
+    queue,
+    afterRegister: (user, client = null) => afterRegister(core, user, client),
+    async postActivity(nickname, body, client, o = {}) {
+      const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed");
+      return presentActivity(ctx, stored, { viewerId: viewerFor(nickname).personId, items: true, flags: true, followed: true });
+    },
+    follow: (n, o, c) => writes.follow(core, n, o, c),
+    favorite: (n, o, c) => writes.favorite(core, n, o, c),
+    addToList: (u, o, n, c) => writes.addToList(core, u, o, n, c),
+    updateObject: (t, u, b, n, c) => writes.updateObject(core, t, u, b, n, c),
+    deleteObject: (t, u, n, c) => writes.deleteObject(core, t, u, n, c),
+    updateProfile: (n, b, c) => writes.updateProfile(core, n, b, c),
+    receiveRemote: (n, b, p) => receiveRemote(core, n, b, p),
+    getActivity: (u, v) => getActivity(core, u, v),
+    putActivity: (u, b, n) => writes.putActivity(core, u, b, n),
+    deleteActivity: (u, n) => writes.deleteActivity(core, u, n),
+    getObject: (t, u, v) => getObject(core, t, u, v),
+    getObjectByForeignId: (t, id, v) => getObjectByForeignId(core, t, id, v),
+    getProfile: (n, v) => getProfile(core, n, v),
+    profileOf: (n) => profileOf(core, n),
+    personId: (n) => ctx.people.personId(n),
+    streams: {
+      feed: (n, k, q, v) => userFeed(core, n, k, q, v),
+      inbox: (n, k, q, v) => inbox(core, n, k, q, v),
+      followers: (n, q, v) => people(core, n, "followers", q, v),
+      following: (n, q, v) => people(core, n, "following", q, v),
+      favorites: (n, q, v) => favorites(core, n, q, v),
+      lists: (n, t, q, v) => lists(core, n, t, q, v),
+      listMembers: (u, q, v) => listMembers(core, u, q, v),
+      objectFeed: (t, k, f, q, v) => objectFeed(core, t, k, f, q, v),
+      group: (k, f, q, v) => groupFeed(core, k, f, q, v),
+    },
+    asAS2: (json) => toAS2(json, { base: opts.urls.base }),
+  };
+}

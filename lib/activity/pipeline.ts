@@ -1,0 +1,78 @@
+import { BadRequestError, NotFoundError } from "../errors";
+import { ADDRESS_FIELDS, OBJECT_FIELDS, clone, isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
+import { validateActivity } from "../model/validate";
+import { isMajor } from "../model/vocabulary";
+import { ensureRecipients } from "./addressing";
+import { applyVerb } from "./apply";
+import { autoContent } from "./content";
+import type { Ctx } from "./context";
+import type { DeliveryQueue } from "./delivery-queue";
+import { placeInInbox, placeInOutbox } from "./distribute";
+import { scrubActivity } from "./scrub";
+
+/** The engine's shared internals. */
+export interface Core {
+  ctx: Ctx;
+  queue: DeliveryQueue;
+}
+
+/** Which outbox a client posted to (api.md §7 guards on feed/major and feed/minor). */
+export type FeedKind = "feed" | "major" | "minor";
+
+/** The calling client as the `generator` object (oauth's clientAsObject), or null. */
+export type Generator = AS | null;
+
+/** The stored person of a local user, or 404 as the store says it. */
+export async function requireProfile(core: Core, nickname: string): Promise<AS> {
+  const profile = await core.ctx.profileOf(nickname);
+  if (!profile) throw new NotFoundError(`No such 'user' with id '${nickname}'`);
+  return profile;
+}
+
+/**
+ * The pipeline after input checks (activities.md §3): default recipients,
+ * id minting, side effects, generated content, storage by reference,
+ * outbox and own-inbox placement, then the delivery job. Returns the
+ * stored activity.
+ */
+export async function processActivity(core: Core, act: AS, actorNick: string | null): Promise<AS> {
+  const { ctx } = core;
+  await ensureRecipients(ctx, act);
+  ctx.activities.mint(act, actorNick);
+  await applyVerb({ ctx, act, actorNick });
+  if (typeof act.content !== "string") {
+    const obj = isPlainObject(act.object) ? act.object : null;
+    const parentId = obj && isPlainObject(obj.inReplyTo) ? obj.inReplyTo.id : undefined;
+    const parent = typeof parentId === "string" ? await ctx.objects.get(parentId) : null;
+    act.content = autoContent(act, parent);
+  }
+  await ctx.activities.compressReferences(act, OBJECT_FIELDS, ADDRESS_FIELDS);
+  const stored = await ctx.activities.create(act);
+  if (actorNick) {
+    await placeInOutbox(ctx, actorNick, stored);
+    await placeInInbox(ctx, actorNick, stored);
+  }
+  await core.queue.enqueue(stored.id);
+  return stored;
+}
+
+/**
+ * A local user's post (api.md §7) up to storage: validate, scrub, actor
+ * default/check ("Invalid actor"), generator, default verb, the
+ * feed/major|minor guard; then `processActivity`. Returns the stored
+ * activity.
+ */
+export async function postAsUser(core: Core, nickname: string, body: unknown, client: Generator, feed: FeedKind = "feed"): Promise<AS> {
+  const profile = await requireProfile(core, nickname);
+  validateActivity(body);
+  const act = clone(body);
+  scrubActivity(act);
+  if (act.actor !== undefined && !sameId(act.actor.id, profile.id)) throw new BadRequestError("Invalid actor");
+  act.actor = stripPrivate(profile);
+  if (client) act.generator = clone(client);
+  else delete act.generator;
+  if (act.verb === undefined) act.verb = "post";
+  if (feed === "major" && !isMajor(act)) throw new BadRequestError("Only major activities to this feed.");
+  if (feed === "minor" && isMajor(act)) throw new BadRequestError("Only minor activities to this feed.");
+  return processActivity(core, act, nickname);
+}

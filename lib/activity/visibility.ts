@@ -1,0 +1,95 @@
+import { ADDRESS_FIELDS, PUBLIC, isPlainObject, sameId, type AS } from "../model/as";
+import { looksLikeList } from "../model/vocabulary";
+import { streamNames } from "../model/stream";
+import type { Ctx } from "./context";
+
+/** Every address of an activity (to, cc, bto, bcc and the hidden `_received`). */
+export function addressesOf(act: AS, withReceived = true): AS[] {
+  const out: AS[] = [];
+  for (const f of ADDRESS_FIELDS) if (Array.isArray(act[f])) out.push(...act[f].filter(isPlainObject));
+  if (withReceived && Array.isArray(act._received)) out.push(...act._received.filter(isPlainObject));
+  return out;
+}
+
+/** True when the activity addresses the public collection. */
+export function isPublic(act: AS): boolean {
+  return addressesOf(act, false).some((a) => a.id === PUBLIC);
+}
+
+/** The id of an actor's followers collection, if we know it. */
+export async function followersIdOf(ctx: Ctx, actorId: string): Promise<string | null> {
+  const nick = ctx.people.nicknameOf(actorId);
+  if (nick) return ctx.people.followersId(nick);
+  const actor = await ctx.objects.get(actorId);
+  const url = actor && isPlainObject(actor.followers) ? actor.followers.url : undefined;
+  return typeof url === "string" ? url : null;
+}
+
+/** True for a stored collection that is a list of a local user. */
+export async function isLocalList(ctx: Ctx, obj: AS | null): Promise<boolean> {
+  if (!obj || !looksLikeList(obj) || !isPlainObject(obj.author)) return false;
+  return (await ctx.localNick(obj.author.id)) !== null;
+}
+
+/**
+ * Is the viewer a recipient of the (stored) activity? In order: public
+ * address; no viewer → no; the actor; a person address with the viewer's
+ * id; a local user's list containing the viewer; the actor's followers
+ * collection when the viewer follows the actor; a group the viewer is in.
+ */
+export async function isRecipient(ctx: Ctx, act: AS, viewerId: string | null): Promise<boolean> {
+  if (isPublic(act)) return true;
+  if (!viewerId) return false;
+  const actorId = isPlainObject(act.actor) ? act.actor.id : undefined;
+  if (sameId(actorId, viewerId)) return true;
+  const addrs = addressesOf(act);
+  if (addrs.some((a) => sameId(a.id, viewerId))) return true;
+  let followersId: string | null | undefined;
+  for (const a of addrs) {
+    if (typeof a.id !== "string") continue;
+    if (a.objectType === "collection") {
+      if (typeof actorId === "string") {
+        if (followersId === undefined) followersId = await followersIdOf(ctx, actorId);
+        if (a.id === followersId && (await ctx.rel.edges.exists(viewerId, actorId))) return true;
+      }
+      const stored = await ctx.objects.get(a.id);
+      if (stored && (await isLocalList(ctx, stored)) && (await ctx.stream(streamNames.members(a.id)).has(viewerId))) {
+        return true;
+      }
+    } else if (a.objectType === "group") {
+      if (await ctx.rel.memberships.exists(viewerId, a.id)) return true;
+    }
+  }
+  return false;
+}
+
+/** Why an object can or cannot be read. */
+export type ObjectAccess = "author" | "recipient" | "no-post" | "denied";
+
+/**
+ * Object read rule (§6): the author may; otherwise recipients of the
+ * object's post (or create) activity; no such activity → "no-post".
+ */
+export async function objectAccess(ctx: Ctx, obj: AS, viewerId: string | null): Promise<ObjectAccess> {
+  if (viewerId && isPlainObject(obj.author) && sameId(obj.author.id, viewerId)) return "author";
+  const post = await ctx.activities.postActivityOf(obj.id);
+  if (!post) return "no-post";
+  return (await isRecipient(ctx, post, viewerId)) ? "recipient" : "denied";
+}
+
+/** True when the viewer may see the object in a stream (persons always). */
+export async function canSeeObject(ctx: Ctx, obj: AS, viewerId: string | null): Promise<boolean> {
+  if (obj.objectType === "person") return true;
+  const access = await objectAccess(ctx, obj, viewerId);
+  return access === "author" || access === "recipient";
+}
+
+/** Removes bto/bcc from an activity representation unless the viewer is its actor. */
+export function hideBlindAddresses(act: AS, viewerId: string | null): AS {
+  const actorId = isPlainObject(act.actor) ? act.actor.id : undefined;
+  if (!viewerId || !sameId(actorId, viewerId)) {
+    delete act.bto;
+    delete act.bcc;
+  }
+  return act;
+}

@@ -1,0 +1,137 @@
+import { AlreadyExistsError, NoSuchThingError, type Bank } from "../databank";
+import { BadRequestError } from "../errors";
+import type { UrlMaker } from "../url-maker";
+import { isPlainObject, refOf, type AS } from "./as";
+import type { ObjectStore } from "./activity-object";
+import { newUuid, stamp } from "./ids";
+import { UUID_INDEX_TYPE } from "./activity-object";
+
+/** Databank types: activities keyed by id; object id → its post/create activity. */
+export const ACTIVITY_TYPE = "activity";
+export const POST_INDEX_TYPE = "objectpost";
+
+const EFFACED_KEYS = ["id", "actor", "object", "published", "updated", "deleted", "_uuid"];
+
+/**
+ * Activity storage: minting, saving (referenced objects by `{id, objectType}`),
+ * lookups, the "post of an object" index used for authorisation and default
+ * addressing, and effacing (DELETE /api/activity).
+ */
+export class ActivityStore {
+  constructor(
+    private readonly bank: Bank,
+    private readonly urls: UrlMaker,
+    private readonly objects: ObjectStore,
+  ) {}
+
+  /** Gives a new activity its uuid, id, self link, url and timestamps. */
+  mint(act: AS, actorNick: string | null): void {
+    const uuid = newUuid();
+    const now = stamp();
+    act._uuid = uuid;
+    act.id = this.urls.makeURL(`/api/activity/${uuid}`);
+    act.links = { ...(isPlainObject(act.links) ? act.links : {}), self: { href: act.id } };
+    if (actorNick !== null) act.url = this.urls.makeURL(`/${actorNick}/activity/${uuid}`);
+    if (!act.published) act.published = now;
+    act.updated = now;
+  }
+
+  async get(id: string): Promise<AS | null> {
+    try {
+      return await this.bank.read<AS>(ACTIVITY_TYPE, id);
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return null;
+      throw err;
+    }
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, AS>> {
+    const out = new Map<string, AS>();
+    if (ids.length === 0) return out;
+    const found = await this.bank.readAll<AS>(ACTIVITY_TYPE, [...new Set(ids)]);
+    for (const id of ids) if (found[id]) out.set(id, found[id]!);
+    return out;
+  }
+
+  async byUuid(uuid: string): Promise<AS | null> {
+    try {
+      const rec = await this.bank.read<{ id: string }>(UUID_INDEX_TYPE, `activity/${uuid}`);
+      return await this.get(rec.id);
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return null;
+      throw err;
+    }
+  }
+
+  /** Stores a new activity as given (references already compressed). */
+  async create(act: AS): Promise<AS> {
+    try {
+      await this.bank.create(ACTIVITY_TYPE, act.id, act);
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) throw new BadRequestError(err.message, { cause: err });
+      throw err;
+    }
+    if (act._uuid) {
+      const key = `activity/${act._uuid}`;
+      await this.bank.save(UUID_INDEX_TYPE, key, { key, id: act.id });
+    }
+    return act;
+  }
+
+  async save(act: AS): Promise<AS> {
+    act.updated = stamp();
+    return this.bank.save(ACTIVITY_TYPE, act.id, act);
+  }
+
+  /** Effaces an activity: keeps actor, object, id and times; marks it deleted. */
+  async efface(act: AS): Promise<AS> {
+    const now = stamp();
+    const kept: AS = {};
+    for (const k of EFFACED_KEYS) if (act[k] !== undefined) kept[k] = act[k];
+    kept.updated = now;
+    kept.deleted = now;
+    return this.bank.save(ACTIVITY_TYPE, act.id, kept);
+  }
+
+  /** The id of the object's post/create activity, or null if never posted. */
+  async postOf(objectId: string): Promise<string | null> {
+    try {
+      const rec = await this.bank.read<{ activity: string }>(POST_INDEX_TYPE, objectId);
+      return rec.activity;
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return null;
+      throw err;
+    }
+  }
+
+  /** The object's post activity itself, or null. */
+  async postActivityOf(objectId: string): Promise<AS | null> {
+    const id = await this.postOf(objectId);
+    return id ? this.get(id) : null;
+  }
+
+  /** Records the post of an object; 400 "Already posted" if it has one. */
+  async recordPost(objectId: string, activityId: string): Promise<void> {
+    try {
+      await this.bank.create(POST_INDEX_TYPE, objectId, { object: objectId, activity: activityId });
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) throw new BadRequestError("Already posted", { cause: err });
+      throw err;
+    }
+  }
+
+  /** Stores every object an activity references and replaces it by a reference. */
+  async compressReferences(act: AS, fields: readonly string[], addressFields: readonly string[]): Promise<void> {
+    for (const f of fields) {
+      if (!isPlainObject(act[f])) continue;
+      const stored = await this.objects.ensure(act[f]);
+      act[f] = refOf(stored);
+    }
+    for (const f of addressFields) {
+      if (!Array.isArray(act[f])) continue;
+      const refs = [];
+      for (const addr of act[f]) refs.push(refOf(await this.objects.ensure(addr)));
+      act[f] = refs;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { Schema } from "../databank";
+import { ACTIVITY_SCHEMA } from "./activity-schema";
+import { USER_SCHEMA } from "./user-schema";
+import { OAUTH_SCHEMA } from "./oauth-schema";
+
+/**
+ * The storage schema: every databank type the server stores, its primary
+ * key and the fields it is searched by (which drivers turn into indexes).
+ * Model modules add their types here as they are written.
+ */
+export const SCHEMA: Schema = {
+  ...ACTIVITY_SCHEMA,
+  ...USER_SCHEMA,
+  ...OAUTH_SCHEMA,
+};

@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { silentLogger } from "../../lib/log";
+import { UrlMaker } from "../../lib/url-maker";
+import { createEngine, type Engine } from "../../lib/activity";
+import { DELIVERY_JOB_TYPE } from "../../lib/activity/delivery-queue";
+import type { AS } from "../../lib/model/as";
+import { CLIENT, openTestBank, register, viewer } from "./support";
+
+const urls = new UrlMaker({ hostname: "social.example", urlPort: 80, urlPath: null });
+
+function engineOver(bank: Parameters<typeof createEngine>[0]["bank"], remote?: AS[][]): Engine {
+  return createEngine({
+    bank,
+    urls,
+    config: { site: "Test Site" },
+    log: silentLogger(),
+    delivery: "background",
+    remote: remote ? { deliver: async (act, recipients) => void remote.push([act, ...recipients]) } : null,
+  });
+}
+
+async function jobs(bank: Parameters<typeof createEngine>[0]["bank"]): Promise<number> {
+  let n = 0;
+  await bank.scan(DELIVERY_JOB_TYPE, () => n++);
+  return n;
+}
+
+test("background delivery fills inboxes after the post returns; drain waits for it", async (t) => {
+  const { bank, close } = await openTestBank();
+  t.after(close);
+  const engine = engineOver(bank);
+  await register(engine, "alice", "bob");
+  await engine.queue.drain();
+  const act = await engine.postActivity("alice", { object: { objectType: "note", content: "hi" }, to: [{ objectType: "person", id: engine.personId("bob") }] }, CLIENT);
+  await engine.queue.drain();
+  const inbox = await engine.streams.inbox("bob", "inbox/direct", {}, viewer(engine, "bob"));
+  assert.equal(inbox.items[0].id, act.id);
+  assert.equal(await jobs(bank), 0, "finished jobs are removed");
+});
+
+test("a job left by a stopped queue is delivered by recover() on a new engine", async (t) => {
+  const { bank, close } = await openTestBank();
+  t.after(close);
+  const first = engineOver(bank);
+  await register(first, "alice", "bob");
+  await first.queue.close();
+  const act = await first.postActivity("alice", { object: { objectType: "note", content: "later" }, to: [{ objectType: "person", id: first.personId("bob") }] }, CLIENT);
+  assert.equal(await jobs(bank), 1);
+  const bobInbox = async (e: Engine) => (await e.streams.inbox("bob", "inbox", {}, viewer(e, "bob"))).items.map((a: AS) => a.id);
+  assert.ok(!(await bobInbox(first)).includes(act.id));
+
+  const second = engineOver(bank);
+  assert.equal(await second.queue.recover(), 1);
+  assert.ok((await bobInbox(second)).includes(act.id));
+  assert.equal(await jobs(bank), 0);
+  await second.queue.close();
+});
+
+test("remote recipients go to the remote delivery hook without bto/bcc", async (t) => {
+  const { bank, close } = await openTestBank();
+  t.after(close);
+  const sent: AS[][] = [];
+  const engine = engineOver(bank, sent);
+  await register(engine, "alice");
+  await engine.postActivity(
+    "alice",
+    {
+      object: { objectType: "note", content: "hi" },
+      to: [{ objectType: "person", id: "acct:sam@remote.example" }],
+      bcc: [{ objectType: "person", id: "acct:frodo@remote.example" }],
+    },
+    CLIENT,
+  );
+  await engine.queue.drain();
+  assert.equal(sent.length, 1);
+  const [act, ...recipients] = sent[0]!;
+  assert.equal(act!.verb, "post");
+  assert.equal(act!.bcc, undefined);
+  assert.equal(act!.bto, undefined);
+  const ids = recipients.map((r) => r.id).sort();
+  assert.deepEqual(ids, ["acct:frodo@remote.example", "acct:sam@remote.example"]);
+  await engine.queue.close();
+});
+
+test("a remote activity is stored under its id, placed in the inbox, and checked against the principal", async (t) => {
+  const { bank, close } = await openTestBank();
+  t.after(close);
+  const engine = engineOver(bank);
+  await register(engine, "alice");
+  const sam = { objectType: "person", id: "acct:sam@remote.example", displayName: "Sam" };
+  const body = {
+    id: "http://remote.example/activity/1",
+    actor: sam,
+    verb: "post",
+    object: { objectType: "note", id: "http://remote.example/note/1", content: "hello <script>x()</script>alice" },
+    to: [{ objectType: "person", id: engine.personId("alice") }],
+  };
+  await assert.rejects(
+    engine.receiveRemote("alice", body, { id: "acct:frodo@remote.example", kind: "webfinger" }),
+    (e: unknown) => e instanceof Error && /Actor is invalid/.test(e.message),
+  );
+  const got = await engine.receiveRemote("alice", body, { id: "acct:sam@remote.example", kind: "webfinger" });
+  assert.equal(got.id, body.id);
+  assert.ok(got.received);
+  assert.equal(got.object.content, "hello alice");
+  const direct = await engine.streams.inbox("alice", "inbox/direct", {}, viewer(engine, "alice"));
+  assert.equal(direct.items[0].id, body.id);
+  // redelivery reuses the stored activity
+  const again = await engine.receiveRemote("alice", { ...body, content: "changed" }, { id: "acct:sam@remote.example", kind: "webfinger" });
+  assert.equal(again.content, got.content);
+  await engine.queue.close();
+});
