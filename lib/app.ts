@@ -1,10 +1,11 @@
 import express, { type Express } from "express";
 import compression from "compression";
+import { join } from "node:path";
 import type { PumpConfig } from "./config";
 import type { Bank } from "./databank";
 import type { Logger } from "./log";
 import { UrlMaker } from "./url-maker";
-import { packageVersion } from "./version";
+import { packageRoot, packageVersion } from "./version";
 import { securityHeaders, serverHeader } from "./http/security";
 import { canonicalHost } from "./http/canonical-host";
 import { requestLogger } from "./http/request-log";
@@ -79,6 +80,9 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   // web forms. Size limits keep a worker safe from huge bodies (413).
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
+
+  // Static files (public/): served by the server itself, never from a CDN.
+  app.use(express.static(join(packageRoot(), "public"), { index: false, maxAge: "1h" }));
 
   for (const router of createRouters(ctx)) app.use(router);
 

@@ -1,5 +1,5 @@
 import { isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
-import { streamNames } from "../model/stream";
+import { countStreams, streamNames } from "../model/stream";
 import type { Ctx } from "./context";
 import { canSeeObject } from "./visibility";
 
@@ -26,15 +26,31 @@ export function isFollowable(obj: AS): boolean {
   return obj.objectType === "person" || (isPlainObject(obj.links) && isPlainObject(obj.links["activity-outbox"]));
 }
 
+/** Stream sizes read ahead for a batch of objects (see prefetchCounts). */
+export type CountCache = Map<string, number>;
+
+/** Reads the likes/replies/shares sizes of many objects at once, for addCounts. */
+export function prefetchCounts(ctx: Ctx, objs: AS[]): Promise<CountCache> {
+  const names: string[] = [];
+  for (const obj of objs) {
+    if (typeof obj.id !== "string" || typeof obj.deleted === "string") continue;
+    for (const f of FEEDS) if (isPlainObject(obj[f])) names.push(streamNames[f](obj.id));
+  }
+  return countStreams(ctx.bank, names);
+}
+
 /**
  * Counts every feed an object shows: likes/replies/shares, a local
  * person's followers/following/favorites/lists, a list's or local group's
- * members (and documents). Mutates and returns `obj`.
+ * members (and documents). Mutates and returns `obj`. `cache` holds sizes
+ * read ahead by prefetchCounts.
  */
-export async function addCounts(ctx: Ctx, obj: AS, personCounts = false): Promise<AS> {
+export async function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache): Promise<AS> {
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
   for (const f of FEEDS) {
-    if (isPlainObject(obj[f])) setTotal(obj, f, await ctx.stream(streamNames[f](obj.id)).count());
+    if (!isPlainObject(obj[f])) continue;
+    const name = streamNames[f](obj.id);
+    setTotal(obj, f, cache?.get(name) ?? (await ctx.stream(name).count()));
   }
   if (obj.objectType === "person" && personCounts) {
     const nick = await ctx.localNick(obj.id);

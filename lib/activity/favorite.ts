@@ -1,5 +1,5 @@
 import { streamNames } from "../model/stream";
-import { requireActorId, requireObject, type VerbInput } from "./verb-context";
+import { requireActorId, requireObject, requireObjectId, type VerbInput } from "./verb-context";
 
 /**
  * `favorite` / `like`: a unique favorite record; the actor joins the
@@ -8,6 +8,8 @@ import { requireActorId, requireObject, type VerbInput } from "./verb-context";
  */
 export async function applyFavorite({ ctx, act, actorNick }: VerbInput): Promise<void> {
   const actorId = requireActorId(act);
+  // Favoriting needs an id: without one the store would mint a new, unreachable object.
+  requireObjectId(act);
   const object = requireObject(act);
   if (typeof object.id === "string" && (await ctx.rel.favorites.exists(actorId, object.id))) {
     await ctx.rel.favorites.create(actorId, object.id); // throws the store's "already have" 400

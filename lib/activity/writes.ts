@@ -23,6 +23,16 @@ function checkedObject(body: unknown): AS {
   return obj;
 }
 
+/**
+ * An object named by reference (follow, favorite, add to a list): it must
+ * have an id, else the verb would mint a new, meaningless object.
+ */
+function checkedRef(body: unknown): AS {
+  const obj = checkedObject(body);
+  if (typeof obj.id !== "string" || obj.id === "") throw new BadRequestError("Object has no id");
+  return obj;
+}
+
 /** Posts a generated activity about `object` and returns the presented (stored) object. */
 async function postAbout(core: Core, nickname: string, act: AS, client: Generator): Promise<AS> {
   const stored = await postAsUser(core, nickname, act, client);
@@ -32,19 +42,19 @@ async function postAbout(core: Core, nickname: string, act: AS, client: Generato
 
 /** POST …/following: follow the object; returns it. */
 export function follow(core: Core, nickname: string, body: unknown, client: Generator): Promise<AS> {
-  return postAbout(core, nickname, { verb: "follow", object: checkedObject(body) }, client);
+  return postAbout(core, nickname, { verb: "follow", object: checkedRef(body) }, client);
 }
 
 /** POST …/favorites: favorite the object; returns it. */
 export function favorite(core: Core, nickname: string, body: unknown, client: Generator): Promise<AS> {
-  return postAbout(core, nickname, { verb: "favorite", object: checkedObject(body) }, client);
+  return postAbout(core, nickname, { verb: "favorite", object: checkedRef(body) }, client);
 }
 
 /** POST /api/collection/:uuid/members (author only): add the object to the list; returns it. */
 export async function addToList(core: Core, listUuid: string, body: unknown, nickname: string, client: Generator): Promise<AS> {
   const list = await findObject(core.ctx, "collection", { uuid: listUuid });
   assertAuthor(list, viewerOf(core, nickname));
-  return postAbout(core, nickname, { verb: "add", object: checkedObject(body), target: refOf(list) }, client);
+  return postAbout(core, nickname, { verb: "add", object: checkedRef(body), target: refOf(list) }, client);
 }
 
 /** PUT /api/:type/:uuid (author only): shallow-merge and post an `update`; returns the object. */

@@ -150,7 +150,15 @@ export class ObjectStore {
       const fresh = stripPrivate(clone(ref));
       if (typeof fresh.objectType !== "string") fresh.objectType = "note";
       trimFeeds(fresh);
-      return this.create(fresh);
+      try {
+        return await this.create(fresh);
+      } catch (err) {
+        // A concurrent request stored it first (e.g. two first posts to the public): use that copy.
+        if (!(err instanceof BadRequestError && err.cause instanceof AlreadyExistsError)) throw err;
+        const winner = await this.get(ref.id);
+        if (!winner) throw err;
+        return winner;
+      }
     }
     if (this.people.isLocalId(ref.id) || isBareRef(ref) || isTombstone(stored)) return stored;
     const older = typeof stored.updated === "string" && typeof ref.updated === "string" && ref.updated > stored.updated;

@@ -44,8 +44,10 @@ export function isFormBody(req: Request): boolean {
  * "is this an OAuth request at all?" probes).
  */
 export function collectParams(req: Request, opts: { lenient?: boolean } = {}): OAuthRequestParams {
-  const oauth: Record<string, string> = {};
-  const signed: ParamMap = {};
+  // Prototype-less maps: a parameter named "constructor" or "__proto__" must
+  // be just a parameter, not an inherited property.
+  const oauth: Record<string, string> = Object.create(null);
+  const signed: ParamMap = Object.create(null);
   const add = (name: string, value: string, fromHeader = false): void => {
     if (name.startsWith("oauth_") && oauth[name] === undefined) oauth[name] = value;
     if (fromHeader && name === "realm") return;

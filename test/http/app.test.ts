@@ -28,11 +28,14 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
   });
 }
 
-test("unknown API path: JSON 404 with an error message", async () => {
+test("unknown API path: JSON 404 with an error message, no credentials needed", async () => {
   const res = await raw("GET", "/api/nothing");
   assert.equal(res.status, 404);
   assert.match(res.headers["content-type"] ?? "", /application\/json/);
-  assert.equal(JSON.parse(res.body).error, "No such API endpoint: GET /api/nothing");
+  assert.equal(JSON.parse(res.body).error, "Unknown type: nothing");
+  const deep = await raw("GET", "/api/a/b/c/d/e");
+  assert.equal(deep.status, 404);
+  assert.equal(JSON.parse(deep.body).error, "No such API endpoint: GET /api/a/b/c/d/e");
 });
 
 test("unknown page: HTML 404 for a browser", async () => {
@@ -87,4 +90,10 @@ test("an oversize body is a 413 with a JSON error", async () => {
 test("the worker keeps serving after bad requests", async () => {
   const res = await raw("GET", "/api/nothing");
   assert.equal(res.status, 404);
+});
+
+test("robots.txt keeps crawlers out of the API", async () => {
+  const res = await raw("GET", "/robots.txt");
+  assert.equal(res.status, 200);
+  assert.match(res.body, /Disallow: \/api\//);
 });

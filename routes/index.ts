@@ -1,0 +1,46 @@
+import type { Router } from "express";
+import type { RouterContext } from "../lib/app";
+import { ANONYMOUS, type Viewer } from "../lib/activity";
+import { createAuth } from "../lib/oauth";
+import { localProfile } from "../lib/model/user";
+import { createOAuthRouter } from "./oauth";
+import { createClientRegisterRouter } from "./client-register";
+import { createUsersRouter } from "./users";
+import { createWebfingerRouter } from "./webfinger";
+import { createApiUserRouter } from "./api-user";
+import { createApiActivityRouter } from "./api-activity";
+import { createApiObjectsRouter } from "./api-objects";
+
+/**
+ * Every router of the app, in mount order (Express takes the first match,
+ * so order matters: see shared/reference/api.md §3). Each entry is a
+ * factory of the router context.
+ */
+export function createRouters(ctx: RouterContext): Router[] {
+  const { engine } = ctx;
+  const auth = createAuth(ctx);
+  const viewerOf = (nickname: string | null): Viewer =>
+    nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
+  return [
+    createWebfingerRouter(ctx),
+    createOAuthRouter(ctx),
+    createClientRegisterRouter(ctx),
+    // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
+    createUsersRouter(ctx, {
+      auth,
+      // Registration posts the join, the welcome note and the four lists (api.md §4).
+      afterRegister: async (user) => {
+        await engine.afterRegister(user);
+      },
+      // User JSON shows the stored person with its feed counts (api.md §5).
+      expandProfile: async (user, viewer) =>
+        (await engine.profileOf(user.nickname)) ? engine.getProfile(user.nickname, viewerOf(viewer)) : localProfile(user, ctx.urls),
+    }),
+    // /api/user/:nickname/… streams and profile.
+    createApiUserRouter(ctx, auth),
+    // /api/activity/…, /api/collection/:uuid/members, /api/group/…: they shadow /api/:type/:uuid.
+    createApiActivityRouter(ctx, auth),
+    // /api/:type/{likes,replies,shares}?id=, /api/:type/:uuid[/…], and last /api/:type?id=.
+    createApiObjectsRouter(ctx, auth),
+  ];
+}
