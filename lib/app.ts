@@ -13,6 +13,8 @@ import { apiNotFound, errorHandler, notFound } from "./http/error-handler";
 import { createRenderer, type PageRenderer } from "./http/render";
 import { createRouters } from "../routes";
 import { createEngine, type Engine } from "./activity";
+import { startOAuthServices } from "./oauth/services";
+import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -34,9 +36,8 @@ export interface RouterContext {
   engine: Engine;
 }
 
-/** The app and what its host process must do with it at shutdown. */
-export interface AppShutdown {
-  /** Stop background work (the delivery queue); call before closing the bank. */
+/** Background work of a running app, stopped before the bank is closed. */
+export interface AppServices {
   close(): Promise<void>;
 }
 
@@ -46,17 +47,18 @@ export interface AppShutdown {
  */
 export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express {
   const urls = new UrlMaker(config);
-  const pages = createRenderer(config.site);
+  const pages = createRenderer(config.site, undefined, {
+    base: urls.base,
+    prefix: urls.path,
+    owner: config.owner,
+    ownerURL: config.ownerURL,
+    appendFooter: config.appendFooter,
+    scripts: config.scripts,
+    disableRegistration: config.disableRegistration,
+  });
   const engine = createEngine({ bank: deps.bank, urls, config, log: deps.log.child({ component: "activity" }) });
   const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine };
   const app = express();
-  // Deliveries cut short by a crash or restart are picked up again.
-  engine.queue.recover().then(
-    (n) => n > 0 && deps.log.info({ jobs: n }, "resumed unfinished deliveries"),
-    (err) => deps.log.error({ err }, "could not resume unfinished deliveries"),
-  );
-  const shutdown: AppShutdown = { close: () => engine.queue.close() };
-  app.locals.shutdown = shutdown;
 
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -82,6 +84,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
 
   // Static files (public/): served by the server itself, never from a CDN.
+  // public/build/ holds fingerprinted bundles (name changes with content): cached for a year.
+  app.use("/build", express.static(join(packageRoot(), "public", "build"), { index: false, maxAge: FINGERPRINTED_MAX_AGE, immutable: true, fallthrough: false }));
   app.use(express.static(join(packageRoot(), "public"), { index: false, maxAge: "1h" }));
 
   for (const router of createRouters(ctx)) app.use(router);
@@ -94,4 +98,30 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
 
 function expressVersion(): string {
   return (require("express/package.json") as { version: string }).version;
+}
+
+/**
+ * Starts the app's background work, once per worker, before it serves:
+ * configured OAuth clients and users, the nonce purge, and the deliveries a
+ * crash or restart cut short. Stop it with `close()` before closing the bank.
+ */
+export async function startAppServices(app: Express): Promise<AppServices> {
+  const ctx = app.locals.ctx as RouterContext;
+  const oauth = await startOAuthServices({
+    bank: ctx.bank,
+    config: ctx.config,
+    urls: ctx.urls,
+    log: ctx.log,
+    afterRegister: async (user) => {
+      await ctx.engine.afterRegister(user);
+    },
+  });
+  const resumed = await ctx.engine.queue.recover();
+  if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
+  return {
+    async close() {
+      oauth.stop();
+      await ctx.engine.queue.close();
+    },
+  };
 }

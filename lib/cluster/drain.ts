@@ -1,0 +1,124 @@
+import net from "node:net";
+import tls from "node:tls";
+import type http from "node:http";
+import type { Socket } from "node:net";
+
+interface ConnState {
+  /** Requests on this connection whose response has not finished. */
+  active: number;
+  /** When the connection last finished a response (or was opened). */
+  idleSince: number;
+  /** Taken over by a protocol upgrade (websocket): no longer HTTP request/response. */
+  upgraded: boolean;
+}
+
+/** How long a connection must have been idle before a draining server closes it. */
+export const IDLE_LINGER_MS = 250;
+/** How long upgraded (realtime) connections get to close themselves once asked. */
+export const UPGRADED_GRACE_MS = 1000;
+const SWEEP_MS = 50;
+
+/**
+ * Tracks the connections of one HTTP(S) server so it can be drained without
+ * breaking any client:
+ * - once draining, every response carries `Connection: close`, so a
+ *   keep-alive client learns from the answer itself not to reuse the socket;
+ * - a connection with no request in flight is closed only after it has been
+ *   idle for IDLE_LINGER_MS, so a busy client whose next request is already
+ *   on the wire never has its socket closed under it (the race a plain
+ *   `server.close()` has, which closes idle sockets at once);
+ * - upgraded connections are cut UPGRADED_GRACE_MS after the drain starts,
+ *   their owners having been asked to close them with a reconnect hint.
+ */
+export class ConnectionDrainer {
+  private readonly conns = new Map<Socket, ConnState>();
+  /** Raw TCP sockets, for HTTPS the ones under the TLS sockets of `conns`. */
+  private readonly raw = new Set<Socket>();
+  private readonly responses = new Set<http.ServerResponse>();
+  private draining = false;
+  private drainStartedAt = 0;
+
+  constructor(private readonly server: http.Server) {
+    server.on("connection", (socket: Socket) => {
+      this.raw.add(socket);
+      socket.once("close", () => this.raw.delete(socket));
+    });
+    // Requests arrive on the TLS socket for HTTPS, on the TCP socket otherwise.
+    server.on(server instanceof tls.Server ? "secureConnection" : "connection", (socket: Socket) => {
+      const state: ConnState = { active: 0, idleSince: Date.now(), upgraded: false };
+      this.conns.set(socket, state);
+      socket.once("close", () => this.conns.delete(socket));
+    });
+    // Prepended so the header is set before the app can answer synchronously.
+    server.prependListener("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const state = this.conns.get(req.socket);
+      if (state) state.active += 1;
+      this.responses.add(res);
+      if (this.draining) res.setHeader("Connection", "close");
+      res.once("close", () => {
+        this.responses.delete(res);
+        if (state) {
+          state.active -= 1;
+          state.idleSince = Date.now();
+        }
+      });
+    });
+    server.prependListener("upgrade", (req: http.IncomingMessage) => {
+      const state = this.conns.get(req.socket);
+      if (state) state.upgraded = true;
+    });
+  }
+
+  /** Open connections right now. */
+  get connections(): number {
+    return this.raw.size;
+  }
+
+  /** Requests being answered right now. */
+  get inFlight(): number {
+    return this.responses.size;
+  }
+
+  /**
+   * Stops accepting and resolves once every connection has ended. Without
+   * `deadlineMs` it waits as long as that takes (the cluster master enforces
+   * its own deadline); with it, whatever is left at the deadline is cut.
+   * Resolves `true` when it had to cut connections.
+   */
+  async drain(deadlineMs?: number): Promise<boolean> {
+    this.draining = true;
+    this.drainStartedAt = Date.now();
+    for (const res of this.responses) {
+      if (!res.headersSent) res.setHeader("Connection", "close");
+    }
+    // net.Server's close, not http.Server's: the latter also closes idle
+    // keep-alive sockets at once, racing requests already on their way.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(this.server, () => resolve()));
+    const sweep = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweep();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"deadline">((resolve) => {
+      if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) timer = setTimeout(() => resolve("deadline"), deadlineMs);
+    });
+    const outcome = await Promise.race([closed.then(() => "closed" as const), deadline]);
+    clearInterval(sweep);
+    clearTimeout(timer);
+    if (outcome === "deadline") {
+      for (const socket of [...this.conns.keys(), ...this.raw]) socket.destroy();
+      await closed;
+      return true;
+    }
+    return false;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [socket, state] of this.conns) {
+      if (state.upgraded) {
+        if (now - this.drainStartedAt >= UPGRADED_GRACE_MS) socket.destroy();
+      } else if (state.active === 0 && now - state.idleSince >= IDLE_LINGER_MS) {
+        socket.destroy();
+      }
+    }
+  }
+}
