@@ -10,6 +10,8 @@ import { createWebfingerRouter } from "./webfinger";
 import { createApiUserRouter } from "./api-user";
 import { createApiActivityRouter } from "./api-activity";
 import { createApiObjectsRouter } from "./api-objects";
+import { createWebRouter } from "./web";
+import { createWebAuth } from "../lib/web/auth";
 
 /**
  * Every router of the app, in mount order (Express takes the first match,
@@ -18,12 +20,15 @@ import { createApiObjectsRouter } from "./api-objects";
  */
 export function createRouters(ctx: RouterContext): Router[] {
   const { engine } = ctx;
-  const auth = createAuth(ctx);
+  // Web sessions (in the bank, shared by all workers); API reads also accept them, writes never.
+  const web = createWebAuth({ config: ctx.config, bank: ctx.bank, log: ctx.log });
+  const auth = createAuth(ctx, { sessionNickname: web.nicknameOf });
   const viewerOf = (nickname: string | null): Viewer =>
     nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
   return [
+    web.sessionRouter,
     createWebfingerRouter(ctx),
-    createOAuthRouter(ctx),
+    createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     createClientRegisterRouter(ctx),
     // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
     createUsersRouter(ctx, {
@@ -42,5 +47,7 @@ export function createRouters(ctx: RouterContext): Router[] {
     createApiActivityRouter(ctx, auth),
     // /api/:type/{likes,replies,shares}?id=, /api/:type/:uuid[/…], and last /api/:type?id=.
     createApiObjectsRouter(ctx, auth),
+    // The web UI last: its /:nickname/… routes catch everything left.
+    createWebRouter(ctx, { web, auth }),
   ];
 }

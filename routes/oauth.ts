@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
-import { BadRequestError } from "../lib/errors";
+import { BadRequestError, ForbiddenError } from "../lib/errors";
+import { csrfToken, hasValidCsrfToken } from "../lib/web/csrf";
 import { formBodyParser } from "../lib/oauth/body";
 import { oauthErrorResponder } from "../lib/oauth/errors";
 import { verifyAccessTokenRequest, verifyRequestTokenRequest, type VerifyDeps } from "../lib/oauth/verify";
@@ -64,12 +65,15 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
     }
   });
 
-  const showLogin = (res: Response, p: PendingAuthorization, status = 200, error: string | null = null, username = ""): void => {
-    res.status(status).type("html").send(pages.render("oauth-login", { token: p.rt.token, clientTitle: title(p), error, username }));
+  /** The session's CSRF token for the pages' forms (null without the web session middleware). */
+  const csrf = (req: Request): string | null => (deps.session && req.session ? csrfToken(req) : null);
+
+  const showLogin = (req: Request, res: Response, p: PendingAuthorization, status = 200, error: string | null = null, username = ""): void => {
+    res.status(status).type("html").send(pages.render("oauth-login", { token: p.rt.token, clientTitle: title(p), error, username, csrf: csrf(req) }));
   };
 
   /** After the user is known: skip the question if they approved this client before. */
-  const afterLogin = async (res: Response, p: PendingAuthorization, rt: RequestTokenRecord): Promise<void> => {
+  const afterLogin = async (req: Request, res: Response, p: PendingAuthorization, rt: RequestTokenRecord): Promise<void> => {
     if (await alreadyApproved(bank, rt)) {
       finish(res, rt, p, 302);
       return;
@@ -81,6 +85,7 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
         nickname: rt.username,
         clientTitle: title(p),
         clientDescription: p.client?.description ?? null,
+        csrf: csrf(req),
       }),
     );
   };
@@ -100,10 +105,10 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
         const rt = await bindToUser(bank, p.rt, who.nickname).catch((err: unknown) => {
           throw err instanceof LoginFailedError ? new BadRequestError(err.message) : err;
         });
-        await afterLogin(res, p, rt);
+        await afterLogin(req, res, p, rt);
         return;
       }
-      showLogin(res, p);
+      showLogin(req, res, p);
     } catch (err) {
       next(err);
     }
@@ -117,17 +122,23 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
         finish(res, rt, await loadPendingAuthorization(bank, rt.token), 303);
         return;
       }
+      // A browser with a web session must send the session's CSRF token (no login CSRF);
+      // a request without a session (a cross-site post: SameSite=Lax) never logs a session in.
+      const browserSession = Boolean(req.session?.csrfToken);
+      if (browserSession && !hasValidCsrfToken(req)) {
+        throw new ForbiddenError("This form has expired or did not come from this site. Reload the page and try again.");
+      }
       const p = await loadPendingAuthorization(bank, body.oauth_token);
       let rt: RequestTokenRecord;
       try {
         rt = await loginForToken(bank, p.rt, body.username, body.password);
       } catch (err) {
         if (!(err instanceof LoginFailedError)) throw err;
-        showLogin(res, p, 400, err.message, typeof body.username === "string" ? body.username : "");
+        showLogin(req, res, p, 400, err.message, typeof body.username === "string" ? body.username : "");
         return;
       }
-      if (deps.session) await deps.session.login(req, res, rt.username!);
-      await afterLogin(res, p, rt);
+      if (deps.session && browserSession) await deps.session.login(req, res, rt.username!);
+      await afterLogin(req, res, p, rt);
     } catch (err) {
       next(err);
     }

@@ -1,0 +1,141 @@
+import type { PumpConfig } from "../config";
+import type { Bank } from "../databank";
+import type { Engine, Generator } from "../activity";
+import type { UrlMaker } from "../url-maker";
+import type { AS } from "../model/as";
+import { PUBLIC } from "../model/as";
+import { BadRequestError } from "../errors";
+import { createUser, updateUser, verifyPassword, type UserRecord } from "../model/user";
+import { textToHtml } from "./text";
+
+/** A form's fields (strings only; anything else counts as missing). */
+export type Fields = Record<string, unknown>;
+
+const field = (f: Fields, name: string): string => {
+  const v = f[name];
+  return typeof v === "string" ? v : "";
+};
+
+const required = (f: Fields, name: string, label = name): string => {
+  const v = field(f, name).trim();
+  if (v === "") throw new BadRequestError(`Missing ${label}`);
+  return v;
+};
+
+/** An id a form may name: an absolute http(s) URL or an acct: URI. */
+function checkedId(value: string, label: string): string {
+  if (!/^(https?:\/\/|acct:)\S+$/i.test(value)) throw new BadRequestError(`Invalid ${label}`);
+  return value;
+}
+
+/** What the web client's forms do, as the logged-in user, through the engine. */
+export class WebActions {
+  constructor(
+    private readonly deps: {
+      config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "nicknameBlacklist" | "site">;
+      bank: Bank;
+      urls: UrlMaker;
+      engine: Engine;
+    },
+  ) {}
+
+  /** The web client as the `generator` of what it posts. */
+  get generator(): Generator {
+    return { objectType: "application", id: this.deps.urls.makeURL("/"), displayName: `${this.deps.config.site} Web` };
+  }
+
+  private ref(f: Fields): AS {
+    const id = checkedId(required(f, "object", "object"), "object");
+    const objectType = field(f, "objectType").trim() || "note";
+    if (!/^[a-z][a-z0-9-]{0,31}$/i.test(objectType)) throw new BadRequestError("Invalid object type");
+    return { id, objectType };
+  }
+
+  /**
+   * The audience of a new note, from the `to` choice: `public` (to
+   * Public, cc followers), `followers`, `person:<id>` or `list:<id>`.
+   */
+  audience(nickname: string, choice: string): { to: AS[]; cc?: AS[] } {
+    const followers = { id: this.deps.urls.makeURL(`/api/user/${nickname}/followers`), objectType: "collection" };
+    if (choice === "" || choice === "public") return { to: [{ id: PUBLIC, objectType: "collection" }], cc: [followers] };
+    if (choice === "followers") return { to: [followers] };
+    const m = /^(person|list):(.+)$/.exec(choice);
+    if (!m) throw new BadRequestError("Unknown recipient");
+    const id = checkedId(m[2], "recipient");
+    return { to: [{ id, objectType: m[1] === "person" ? "person" : "collection" }] };
+  }
+
+  postNote(nickname: string, f: Fields): Promise<AS> {
+    const content = textToHtml(required(f, "content", "note text"));
+    const act = { verb: "post", object: { objectType: "note", content }, ...this.audience(nickname, field(f, "to")) };
+    return this.deps.engine.postActivity(nickname, act, this.generator);
+  }
+
+  /** A comment in reply to an object; its audience follows the original's (the engine decides). */
+  reply(nickname: string, f: Fields): Promise<AS> {
+    const content = textToHtml(required(f, "content", "reply text"));
+    const parent = this.ref({ object: f.inReplyTo, objectType: f.inReplyToType });
+    return this.deps.engine.postActivity(nickname, { verb: "post", object: { objectType: "comment", content, inReplyTo: parent } }, this.generator);
+  }
+
+  private verb(nickname: string, verb: string, f: Fields): Promise<AS> {
+    return this.deps.engine.postActivity(nickname, { verb, object: this.ref(f) }, this.generator);
+  }
+
+  like(nickname: string, f: Fields): Promise<AS> {
+    return this.deps.engine.favorite(nickname, this.ref(f), this.generator);
+  }
+  unlike(nickname: string, f: Fields): Promise<AS> {
+    return this.verb(nickname, "unfavorite", f);
+  }
+  share(nickname: string, f: Fields): Promise<AS> {
+    return this.verb(nickname, "share", f);
+  }
+  unshare(nickname: string, f: Fields): Promise<AS> {
+    return this.verb(nickname, "unshare", f);
+  }
+  follow(nickname: string, f: Fields): Promise<AS> {
+    return this.deps.engine.follow(nickname, this.ref({ ...f, objectType: field(f, "objectType") || "person" }), this.generator);
+  }
+  unfollow(nickname: string, f: Fields): Promise<AS> {
+    return this.verb(nickname, "stop-following", { ...f, objectType: field(f, "objectType") || "person" });
+  }
+
+  /** Deletes one of the user's own objects (the engine checks authorship). */
+  async deleteObject(nickname: string, f: Fields): Promise<"Deleted"> {
+    const { id } = this.ref(f);
+    const prefix = `${this.deps.urls.base}/api/`;
+    const m = id.startsWith(prefix) ? /^([a-z-]+)\/([^/?#]+)$/.exec(id.slice(prefix.length)) : null;
+    if (!m) throw new BadRequestError("Not an object of this server");
+    return this.deps.engine.deleteObject(m[1], m[2], nickname, this.generator);
+  }
+
+  /** Display name, bio (plain text, stored as HTML) and location. */
+  updateProfile(nickname: string, f: Fields): Promise<AS> {
+    const displayName = field(f, "displayName").trim().slice(0, 200);
+    const bio = field(f, "summary").trim();
+    const location = field(f, "location").trim().slice(0, 200);
+    const changes: AS = { displayName: displayName || nickname, summary: bio ? textToHtml(bio) : "" };
+    if (location) changes.location = { objectType: "place", displayName: location };
+    return this.deps.engine.updateProfile(nickname, changes, this.generator);
+  }
+
+  /** Checks the current password, then sets the new one (the account rules apply). */
+  async changePassword(nickname: string, f: Fields): Promise<UserRecord> {
+    if (!(await verifyPassword(this.deps.bank, nickname, field(f, "old")))) throw new BadRequestError("Your current password is not correct.");
+    const password = field(f, "password");
+    if (password !== field(f, "repeat")) throw new BadRequestError("The new passwords don't match.");
+    return updateUser(this.deps.bank, nickname, { nickname, password });
+  }
+
+  /** Creates the account and runs the registration activities (join, welcome note, lists). */
+  async register(f: Fields): Promise<UserRecord> {
+    const { config, bank, urls, engine } = this.deps;
+    if (field(f, "password") !== field(f, "repeat")) throw new BadRequestError("The passwords don't match.");
+    const props: Record<string, unknown> = { nickname: field(f, "nickname").trim(), password: field(f, "password") };
+    if (field(f, "email").trim()) props.email = field(f, "email").trim();
+    const user = await createUser(bank, config, urls, props);
+    await engine.afterRegister(user, this.generator);
+    return user;
+  }
+}

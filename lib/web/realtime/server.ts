@@ -1,0 +1,176 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Bank } from "../../databank";
+import type { Engine, StreamUpdate, Viewer } from "../../activity";
+import { ANONYMOUS } from "../../activity";
+import { HttpError } from "../../errors";
+import type { Logger } from "../../log";
+import type { AS } from "../../model/as";
+import type { UrlMaker } from "../../url-maker";
+import type { RealtimeConnections } from "../../cluster/realtime";
+import type { RealtimeBus } from "./bus";
+import { CLOSE_SERVICE_RESTART, MAX_MESSAGE_BYTES, parseClientMessage } from "./protocol";
+import { socketUserOf, type SocketUser } from "./session-user";
+import { SocketRegistry, type LiveSocket } from "./socket-registry";
+
+/** Renders one activity as the stream item HTML the pages use, for that user; null when it cannot. */
+export type ItemRenderer = (activity: AS, user: SocketUser) => string | null;
+
+export interface RealtimeDeps {
+  bank: Bank;
+  engine: Engine;
+  urls: UrlMaker;
+  /** The session cookie's signing secret (config `secret`). */
+  secret: string;
+  log: Logger;
+  /** The worker's registry of long-lived connections (closed with a reconnect hint on shutdown). */
+  connections: RealtimeConnections;
+  bus: RealtimeBus;
+  renderItem?: ItemRenderer;
+}
+
+/** The running realtime endpoint. */
+export interface RealtimeService {
+  /** The path it answers (`<urlPath>/main/realtime`). */
+  path: string;
+  readonly sockets: number;
+  close(): void;
+}
+
+/** How often the server pings idle sockets so dead peers are noticed. */
+const PING_EVERY_MS = 30_000;
+
+/**
+ * The realtime WebSocket endpoint on the worker's HTTP server (webui.md
+ * §6): authenticates with the web session cookie, follows API stream
+ * URLs, and pushes each new activity of a followed stream only to sockets
+ * whose user (or anonymous) may read it.
+ */
+export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeService {
+  const path = `${deps.urls.path}/main/realtime`;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const registry = new SocketRegistry();
+  const log = deps.log.child({ component: "realtime" });
+  const origin = `${deps.urls.scheme}://${deps.urls.host}`;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const pathname = (req.url ?? "/").split("?")[0];
+    if (pathname !== path) {
+      if (server.listenerCount("upgrade") === 1) refuse(socket, 404, "Not Found");
+      return;
+    }
+    // Browsers always send Origin on WebSocket handshakes: a foreign page must not ride our cookie.
+    const from = req.headers.origin;
+    if (from !== undefined && from !== origin) {
+      refuse(socket, 403, "Forbidden");
+      return;
+    }
+    socketUserOf(req, deps).then(
+      (user) => wss.handleUpgrade(req, socket, head, (ws) => open(ws, user)),
+      (err: unknown) => {
+        log.error({ err }, "cannot read the session of a realtime connection");
+        refuse(socket, 500, "Internal Server Error");
+      },
+    );
+  };
+  server.on("upgrade", onUpgrade);
+
+  const open = (ws: WebSocket, user: SocketUser): void => {
+    const live: LiveSocket = { ws, user, follows: new Set() };
+    registry.add(live);
+    let alive = true;
+    const unregister = deps.connections.register(
+      (hint) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          ws.once("close", () => resolve());
+          send(ws, { cmd: "reconnect", afterMs: hint.reconnectAfterMs });
+          ws.close(CLOSE_SERVICE_RESTART, "server restart: reconnect");
+          // A peer that never answers the close handshake must not hold the shutdown.
+          setTimeout(() => ws.terminate(), 2000).unref();
+        }),
+    );
+    const pinger = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, PING_EVERY_MS);
+    pinger.unref();
+    ws.on("pong", () => (alive = true));
+    ws.on("message", (data, isBinary) => {
+      const m = isBinary ? "Binary frames are not used" : parseClientMessage(data.toString());
+      if (typeof m === "string") return send(ws, { cmd: "error", message: m });
+      if (m.cmd === "unfollow") return registry.unfollow(live, m.url);
+      if (!registry.follow(live, m.url)) return send(ws, { cmd: "error", message: "Too many streams followed" });
+      // The ack lets a client (and a test) know updates of this stream now reach it.
+      send(ws, { cmd: "followed", url: m.url });
+    });
+    ws.on("error", () => undefined);
+    ws.on("close", () => {
+      clearInterval(pinger);
+      registry.remove(live);
+      unregister();
+    });
+    send(ws, { cmd: "hello", user: user.nickname });
+  };
+
+  const unsubscribe = deps.bus.subscribe((update) => {
+    void push(update).catch((err: unknown) => log.warn({ err, url: update.url }, "realtime push failed"));
+  });
+  const stopListening = deps.engine.onStreamUpdate((update) => deps.bus.publish(update));
+
+  /** Sends the update to every follower of its URL that may see it; one read per distinct user. */
+  const push = async (update: StreamUpdate): Promise<void> => {
+    const targets = registry.following(update.url);
+    if (targets.length === 0 || !update.uuid) return;
+    const byUser = new Map<string, LiveSocket[]>();
+    for (const t of targets) {
+      const key = t.user.nickname ?? "";
+      byUser.set(key, [...(byUser.get(key) ?? []), t]);
+    }
+    for (const sockets of byUser.values()) {
+      const user = sockets[0].user;
+      const activity = await readAs(deps.engine, update.uuid, viewerOf(deps.engine, user));
+      if (!activity) continue;
+      const html = deps.renderItem?.(activity, user) ?? undefined;
+      for (const s of sockets) send(s.ws, { cmd: "update", url: update.url, activity, html });
+    }
+  };
+
+  return {
+    path,
+    get sockets() {
+      return registry.size;
+    },
+    close() {
+      stopListening();
+      unsubscribe();
+      server.off("upgrade", onUpgrade);
+      for (const s of registry.sockets()) s.ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function viewerOf(engine: Engine, user: SocketUser): Viewer {
+  return user.nickname ? { nickname: user.nickname, personId: engine.personId(user.nickname) } : ANONYMOUS;
+}
+
+/** The activity as `viewer` may see it, or null when they may not (403), or it is gone (404/410). */
+async function readAs(engine: Engine, uuid: string, viewer: Viewer): Promise<AS | null> {
+  try {
+    return await engine.getActivity(uuid, viewer);
+  } catch (err) {
+    if (err instanceof HttpError && err.status >= 400 && err.status < 500) return null;
+    throw err;
+  }
+}
+
+function send(ws: WebSocket, message: Record<string, unknown>): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

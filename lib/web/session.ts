@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import session from "express-session";
+import type { CookieOptions } from "express-session";
+import type { PumpConfig } from "../config";
+import type { Bank } from "../databank";
+import { BankSessionStore } from "./session-store";
+
+declare module "express-session" {
+  interface SessionData {
+    /** Synchronizer CSRF token of this session (lib/web/csrf.ts). */
+    csrfToken?: string;
+    /** Set by passport: the logged-in local user's nickname. */
+    passport?: { user?: string };
+  }
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "pump.sid";
+
+/**
+ * The session cookie's attributes: HttpOnly, SameSite=Lax (a cross-site
+ * form post does not carry it), Secure when the server itself speaks
+ * HTTPS (`key` configured), scoped to the site's path. No Max-Age: it
+ * ends with the browser session, as in the original.
+ */
+export function sessionCookieOptions(config: Pick<PumpConfig, "key" | "urlPath">): CookieOptions {
+  const path = config.urlPath ? `/${config.urlPath.replace(/^\/+|\/+$/g, "")}` : "/";
+  return { httpOnly: true, sameSite: "lax", secure: Boolean(config.key), path: path === "/" ? "/" : path };
+}
+
+/** The express-session middleware over the bank store, signed with config `secret`. */
+export function createSessionMiddleware(
+  config: Pick<PumpConfig, "key" | "urlPath" | "secret">,
+  store: BankSessionStore,
+): ReturnType<typeof session> {
+  // lib/config refuses to start without a secret; a bare test config gets a per-process one.
+  const secret = config.secret || randomBytes(32).toString("hex");
+  return session({
+    name: SESSION_COOKIE,
+    secret,
+    store,
+    cookie: sessionCookieOptions(config),
+    // No session (and no cookie) until something is stored in it.
+    saveUninitialized: false,
+    resave: false,
+    // Each use pushes the stored expiry forward.
+    rolling: false,
+    unset: "destroy",
+  });
+}

@@ -1,0 +1,73 @@
+import { sanitizeHtml } from "../activity/scrub";
+
+type Obj = Record<string, any>;
+
+/**
+ * Helpers every template gets as `it.h`. Templates escape everything by
+ * default; the only raw output of user content is `h.html()`, which
+ * re-sanitises it here even though the engine sanitised it on input.
+ */
+export interface ViewHelpers {
+  /** User HTML (content/summary), re-sanitised: safe for `<%~ %>`. */
+  html(value: unknown): string;
+  /** A safe link target: our own URLs as paths, other http(s) URLs as-is, anything else "#". */
+  href(value: unknown): string;
+  /** A person's or object's display name. */
+  name(obj: unknown): string;
+  /** A human date ("2024-05-01 12:00 UTC") for an ISO stamp. */
+  date(value: unknown): string;
+  /** The web page path of an object or person (its `url`), or null when it has none of ours. */
+  page(obj: unknown): string | null;
+  /** A person's avatar URL (safe), or null. */
+  avatar(person: unknown): string | null;
+  /** The value as a string ("" for anything else). */
+  str(value: unknown): string;
+  /** Plain text of some HTML (for titles). */
+  text(value: unknown, max?: number): string;
+}
+
+/** Builds the helpers for a site whose own URLs start with `base` (scheme://host[:port][/path]). */
+export function createViewHelpers(base: string): ViewHelpers {
+  const str = (v: unknown): string => (typeof v === "string" ? v : "");
+  const href = (v: unknown): string => {
+    const url = str(v).trim();
+    if (url === "") return "#";
+    if (url === base || url.startsWith(`${base}/`)) return url.slice(base.length) || "/";
+    if (url.startsWith("/") && !url.startsWith("//")) return url;
+    return /^https?:\/\/[^\s"'<>]+$/i.test(url) ? url : "#";
+  };
+  const obj = (v: unknown): Obj | null => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : null);
+  const text = (v: unknown, max = 80): string => {
+    const plain = sanitizeHtml(str(v)).replace(/<[^>]*>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ").trim();
+    const decoded = plain.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    return decoded.length > max ? `${decoded.slice(0, max - 1)}…` : decoded;
+  };
+  return {
+    html: (v) => sanitizeHtml(str(v)),
+    href,
+    name(v) {
+      const o = obj(v);
+      if (!o) return "someone";
+      const n = str(o.displayName) || str(o.preferredUsername) || text(o.content, 40);
+      return n || `a ${str(o.objectType) || "thing"}`;
+    },
+    date(v) {
+      const d = new Date(str(v));
+      if (Number.isNaN(d.getTime())) return "";
+      return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    },
+    page(v) {
+      const o = obj(v);
+      const u = o ? href(o.url) : "#";
+      return u === "#" ? null : u;
+    },
+    avatar(v) {
+      const o = obj(v);
+      const img = obj(o?.image);
+      const u = href(img?.url);
+      return u === "#" ? null : u;
+    },
+    str,
+    text,
+  };
+}

@@ -1,0 +1,152 @@
+import { Router, type Request, type Response } from "express";
+import type { RouterContext } from "../lib/app";
+import { HttpError, statusOf } from "../lib/errors";
+import { asyncHandler } from "../lib/http/async-handler";
+import type { WebActions } from "../lib/web/actions";
+import type { WebAuth } from "../lib/web/auth";
+import { csrfToken } from "../lib/web/csrf";
+import { safeReturnPath, type PageData } from "../lib/web/pages";
+import { formDone, wantsJsonAnswer } from "../lib/web/respond";
+import { htmlToText } from "../lib/web/text";
+
+/** Statuses of form errors shown on the form itself. */
+const FIXABLE = new Set([400, 401, 403, 409, 429]);
+
+/** Sends the user to the login page, to come back to this page after. */
+export function toLogin(req: Request, res: Response): void {
+  res.redirect(302, `/main/login?${new URLSearchParams({ continue: req.originalUrl }).toString()}`);
+}
+
+/**
+ * Log in, register, log out, profile settings and account pages
+ * (`/main/login|register|logout|settings|account`). Form errors a person
+ * can fix re-render the form with the message; the client script gets the
+ * usual JSON errors.
+ */
+export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth; actions: WebActions; pages: PageData }): Router {
+  const router = Router();
+  const { web, actions, pages } = deps;
+  const { engine, config } = ctx;
+  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
+    res.status(status).type("html").send(ctx.pages.render(view, { ...pages.common(req, { forms: true }), ...data }));
+  };
+  /** Re-renders the form for errors the person can fix; anything else goes to the error handler. */
+  const formError = async (
+    req: Request,
+    res: Response,
+    err: unknown,
+    show: (message: string, status: number) => void | Promise<void>,
+  ): Promise<void> => {
+    const status = statusOf(err);
+    if (wantsJsonAnswer(req) || !(err instanceof HttpError) || !FIXABLE.has(status)) throw err;
+    res.set(err.headers);
+    await show(err.message, status);
+  };
+
+  router.get("/main/login", (req, res) => {
+    const continueTo = safeReturnPath(req.query.continue, "/");
+    if (pages.viewer(req)) return res.redirect(302, continueTo);
+    render(req, res, "login", { title: "Log in", nav: "login", error: null, nickname: "", continueTo });
+  });
+
+  router.post("/main/login", asyncHandler(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const continueTo = safeReturnPath(body.continue, "/");
+    try {
+      const user = await web.login(req, res);
+      if (wantsJsonAnswer(req)) {
+        res.json({ nickname: user.nickname, profile: await engine.getProfile(user.nickname, pages.engineViewer(req)), csrf: csrfToken(req) });
+        return;
+      }
+      res.redirect(303, continueTo);
+    } catch (err) {
+      await formError(req, res, err, (error, status) =>
+        render(req, res, "login", { title: "Log in", nav: "login", error, continueTo, nickname: typeof body.nickname === "string" ? body.nickname : "" }, status),
+      );
+    }
+  }));
+
+  const registerPage = (req: Request, res: Response, error: string | null, status = 200): void => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (v: unknown): string => (typeof v === "string" ? v : "");
+    render(req, res, "register", { title: "Register", nav: "register", error, nickname: str(body.nickname), email: str(body.email) }, status);
+  };
+
+  router.get("/main/register", (req, res, next) => {
+    if (pages.viewer(req)) return res.redirect(302, "/");
+    if (config.disableRegistration) return next(new HttpError(403, "Registration is closed on this site."));
+    registerPage(req, res, null);
+  });
+
+  router.post("/main/register", asyncHandler(async (req, res) => {
+    try {
+      const user = await actions.register((req.body ?? {}) as Record<string, unknown>);
+      await web.loginAs(req, user.nickname);
+      if (wantsJsonAnswer(req)) {
+        res.json({ nickname: user.nickname, profile: await engine.getProfile(user.nickname, pages.engineViewer(req)), csrf: csrfToken(req) });
+        return;
+      }
+      res.redirect(303, "/");
+    } catch (err) {
+      await formError(req, res, err, (error, status) => registerPage(req, res, error, status));
+    }
+  }));
+
+  router.get("/main/logout", (req, res) => {
+    if (!pages.viewer(req)) return res.redirect(302, "/");
+    render(req, res, "logout", { title: "Log out" });
+  });
+
+  router.post("/main/logout", asyncHandler(async (req, res) => {
+    await web.logout(req);
+    if (wantsJsonAnswer(req)) res.json("OK");
+    else res.redirect(303, "/");
+  }));
+
+  const settingsPage = async (req: Request, res: Response, error: string | null, status = 200): Promise<void> => {
+    const me = pages.viewer(req)!;
+    const profile = await engine.getProfile(me.nickname, pages.engineViewer(req));
+    const bio = htmlToText(typeof profile.summary === "string" ? profile.summary : "");
+    render(req, res, "settings", { title: "Profile settings", nav: "settings", profile, bio, error }, status);
+  };
+
+  router.get("/main/settings", asyncHandler(async (req, res) => {
+    if (!pages.viewer(req)) return toLogin(req, res);
+    await settingsPage(req, res, null);
+  }));
+
+  router.post("/main/settings", asyncHandler(async (req, res) => {
+    const me = pages.viewer(req);
+    if (!me) return toLogin(req, res);
+    try {
+      const profile = await actions.updateProfile(me.nickname, (req.body ?? {}) as Record<string, unknown>);
+      formDone(req, res, profile, `/${me.nickname}`);
+    } catch (err) {
+      await formError(req, res, err, (error, status) => settingsPage(req, res, error, status));
+    }
+  }));
+
+  const accountPage = (req: Request, res: Response, error: string | null, status = 200): void => {
+    const notice = req.query.changed === "1" && !error ? "Your password has been changed." : null;
+    render(req, res, "account", { title: "Account", nav: "account", error, notice }, status);
+  };
+
+  router.get("/main/account", (req, res) => {
+    if (!pages.viewer(req)) return toLogin(req, res);
+    accountPage(req, res, null);
+  });
+
+  router.post("/main/account", asyncHandler(async (req, res) => {
+    const me = pages.viewer(req);
+    if (!me) return toLogin(req, res);
+    try {
+      await actions.changePassword(me.nickname, (req.body ?? {}) as Record<string, unknown>);
+      if (wantsJsonAnswer(req)) res.json({ nickname: me.nickname, changed: true });
+      else res.redirect(303, "/main/account?changed=1");
+    } catch (err) {
+      await formError(req, res, err, (error, status) => accountPage(req, res, error, status));
+    }
+  }));
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { openBank, type Bank } from "../../lib/databank";
+import { BankSessionStore } from "../../lib/web/session-store";
+import { sessionCookieOptions, SESSION_COOKIE } from "../../lib/web/session";
+import { LoginThrottle } from "../../lib/web/throttle";
+import { startTestServer, type TestServer } from "../support/server";
+import { getRequestToken, registerClient, registerUser, elementValue } from "../support/oauth-client";
+import { Browser, PASSWORD, registerVia, startWeb } from "./support";
+
+let bank: Bank;
+before(async () => {
+  bank = await openBank({ driver: "memory", params: {}, schema: {} });
+});
+after(() => bank.disconnect());
+
+test("cookie options: HttpOnly, SameSite=Lax, Secure only under HTTPS, site path", () => {
+  const plain = sessionCookieOptions({ key: null, urlPath: null });
+  assert.equal(plain.httpOnly, true);
+  assert.equal(plain.sameSite, "lax");
+  assert.equal(plain.secure, false);
+  assert.equal(plain.path, "/");
+  const tls = sessionCookieOptions({ key: "/etc/pump/key.pem", urlPath: "/social/" });
+  assert.equal(tls.secure, true);
+  assert.equal(tls.path, "/social");
+});
+
+test("session store: sessions round-trip, expire, and cleanup deletes only dead ones", async () => {
+  let now = 1_000_000;
+  const store = new BankSessionStore(bank, 60_000, () => now);
+  const data = { cookie: { originalMaxAge: null }, csrfToken: "t" } as never;
+  await store.writeSession("live", data);
+  await store.writeSession("dead", { cookie: { originalMaxAge: 1000, expires: new Date(now + 1000) } } as never);
+  assert.equal((await store.readSession("live"))?.csrfToken, "t");
+  now += 5000;
+  assert.equal(await store.readSession("dead"), null);
+  await store.writeSession("dead2", { cookie: { originalMaxAge: 1000, expires: new Date(now + 1000) } } as never);
+  now += 5000;
+  assert.equal(await store.cleanup(), 1);
+  assert.ok(await store.readSession("live"));
+  now += 120_000;
+  assert.equal(await store.cleanup(), 1);
+  assert.equal(await store.readSession("live"), null);
+});
+
+test("throttle: locks after the limit within the window, unlocks after the lockout", async () => {
+  let now = 0;
+  const t = new LoginThrottle(bank, { perNickname: 3, perAddress: 100, windowMs: 1000, lockoutMs: 5000 }, () => now);
+  for (let i = 0; i < 3; i++) {
+    await t.check("zed", "1.2.3.4");
+    await t.fail("zed", "1.2.3.4");
+  }
+  await assert.rejects(t.check("zed", "9.9.9.9"), (e: any) => e.status === 429);
+  await t.check("amy", "1.2.3.4");
+  now += 6000;
+  await t.check("zed", "1.2.3.4");
+});
+
+test("the session cookie as sent: HttpOnly, SameSite=Lax, no Secure on plain HTTP", async () => {
+  const server = await startWeb();
+  try {
+    const res = await fetch(`${server.url}/main/login`, { headers: { Accept: "text/html" } });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    assert.ok(cookie);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.doesNotMatch(cookie, /Secure/);
+    // Pages without forms set no cookie.
+    const welcome = await fetch(`${server.url}/`, { headers: { Accept: "text/html" } });
+    assert.equal(welcome.headers.getSetCookie().length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test("OAuth authorize page: in the layout, uses the web session, and its login form is CSRF-checked", async () => {
+  const server = await startWeb();
+  try {
+    const b = new Browser(server.url);
+    await registerVia(b, "olga");
+    const client = await registerClient(server.url, { application_name: "Test app" });
+    const rt = await getRequestToken(server.url, client, { callback: "oob" });
+    // Logged in on the web: straight to the approval form.
+    const page = await b.page(`/oauth/authorize?oauth_token=${encodeURIComponent(rt.token)}`);
+    assert.match(page, /<form id="authorize"/);
+    assert.match(page, /class="skip-link"/);
+    assert.ok(elementValue(page, "verifier"));
+
+    // A browser with a session but without the token: 403, nothing bound.
+    const other = new Browser(server.url);
+    const rt2 = await getRequestToken(server.url, client, { callback: "oob" });
+    const login = await other.page(`/oauth/authorize?oauth_token=${encodeURIComponent(rt2.token)}`);
+    assert.match(login, /<form id="oauth-authentication"/);
+    assert.match(login, /name="_csrf"/);
+    const forged = await other.request("POST", "/oauth/authorize", { form: { oauth_token: rt2.token, username: "olga", password: PASSWORD } });
+    assert.equal(forged.status, 403);
+    const good = await other.submit("/oauth/authorize", { oauth_token: rt2.token, username: "olga", password: PASSWORD });
+    assert.equal(good.status, 200);
+    assert.match(good.text, /<form id="authorize"/);
+    // ...and that login logged the web session in too.
+    assert.match(await other.page("/"), /data-nickname="olga"/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("noweb: the API description at /, no login page, /:nickname is the API profile", async () => {
+  const server: TestServer = await startTestServer(["--noweb"]);
+  try {
+    const home = await fetch(`${server.url}/`, { headers: { Accept: "text/html" } });
+    assert.equal(home.status, 200);
+    const html = await home.text();
+    assert.match(html, /\/api\/user\/:nickname\/feed/);
+    assert.doesNotMatch(html, /href="\/main\/login"/);
+    assert.equal((await fetch(`${server.url}/main/login`, { headers: { Accept: "text/html" } })).status, 404);
+    assert.equal((await fetch(`${server.url}/main/register`, { headers: { Accept: "text/html" } })).status, 404);
+    const client = await registerClient(server.url, { application_name: "noweb" });
+    await registerUser(server.url, client, "nina", PASSWORD);
+    // Even a browser gets the API (which needs auth) rather than a page.
+    const profile = await fetch(`${server.url}/nina`, { headers: { Accept: "text/html" } });
+    assert.equal(profile.status, 401);
+  } finally {
+    await server.close();
+  }
+});
