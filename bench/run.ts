@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runApiBench } from "./api";
 import { runRollingRestartBench } from "./rolling-restart";
+import { runWebBench } from "./web";
 
 interface Benchmark {
   name: string;
@@ -19,6 +20,7 @@ interface Benchmark {
 export const BENCHMARKS: Benchmark[] = [
   { name: "rolling-restart", run: () => runRollingRestartBench() },
   { name: "api", run: () => runApiBench() },
+  { name: "web", run: () => runWebBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");

@@ -7,6 +7,7 @@ import { ActivityStore } from "../model/activity";
 import { LocalPeople } from "../model/local-people";
 import { createRelations, type Relations } from "../model/relation";
 import { Stream, streamNames, type UserStreamKind } from "../model/stream";
+import { StreamEvents } from "./stream-events";
 
 /** The part of the server configuration the engine reads. */
 export interface EngineConfig {
@@ -28,6 +29,8 @@ export class Ctx {
   readonly objects: ObjectStore;
   readonly activities: ActivityStore;
   readonly rel: Relations;
+  /** "Activity added to stream" events (realtime); fired by distribute.ts. */
+  readonly streamEvents = new StreamEvents();
 
   constructor(
     readonly bank: Bank,

@@ -22,8 +22,17 @@ export interface Recipients {
 
 /** The actor's outbox: `feed` plus `feed/major` or `feed/minor`. */
 export async function placeInOutbox(ctx: Ctx, nick: string, act: AS): Promise<void> {
+  const kind = isMajor(act) ? "feed/major" : "feed/minor";
   await ctx.userStream(nick, "feed").add(act.id);
-  await ctx.userStream(nick, isMajor(act) ? "feed/major" : "feed/minor").add(act.id);
+  await ctx.userStream(nick, kind).add(act.id);
+  announce(ctx, act, [`/api/user/${nick}/feed`, `/api/user/${nick}/${kind}`]);
+}
+
+/** Tells realtime listeners which API streams (paths) just got the activity. */
+function announce(ctx: Ctx, act: AS, paths: string[]): void {
+  if (ctx.streamEvents.size === 0 || typeof act.id !== "string") return;
+  const uuid = typeof act._uuid === "string" ? act._uuid : null;
+  for (const p of paths) ctx.streamEvents.emit({ url: p.startsWith("http") ? p : ctx.urls.makeURL(p), activityId: act.id, uuid });
 }
 
 /**
@@ -40,6 +49,10 @@ export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<voi
     await ctx.userStream(nick, "inbox/direct").add(act.id);
     await ctx.userStream(nick, major ? "inbox/direct/major" : "inbox/direct/minor").add(act.id);
   }
+  const half = major ? "major" : "minor";
+  const paths = [`/api/user/${nick}/inbox`, `/api/user/${nick}/inbox/${half}`];
+  if (direct) paths.push(`/api/user/${nick}/inbox/direct`, `/api/user/${nick}/inbox/direct/${half}`);
+  announce(ctx, act, paths);
 }
 
 /**
@@ -108,7 +121,11 @@ export function forRemote(act: AS): AS {
 export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | null): Promise<Recipients> {
   const r = await resolveRecipients(ctx, act);
   for (const nick of r.local) await placeInInbox(ctx, nick, act);
-  for (const g of r.groups) await ctx.stream(streamNames.groupInbox(g)).add(act.id);
+  for (const g of r.groups) {
+    await ctx.stream(streamNames.groupInbox(g)).add(act.id);
+    // A local group's id is its API URL, so its inbox is `<id>/inbox`.
+    announce(ctx, act, [`${g}/inbox`]);
+  }
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);
     else ctx.log.debug({ activity: act.id, remote: r.remote.length }, "no remote delivery configured");

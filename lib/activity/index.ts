@@ -16,8 +16,10 @@ import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } f
 import { afterRegister } from "./registration";
 import { receiveRemote, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
+import type { StreamListener, StreamUpdate } from "./stream-events";
+import { activityForViewer } from "./realtime-read";
 
-export type { RemotePrincipal };
+export type { RemotePrincipal, StreamListener, StreamUpdate };
 export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
 export { ANONYMOUS, toAS2 };
 export { isTypeSegment, OBJECT_TYPES } from "../model/vocabulary";
@@ -73,6 +75,13 @@ export interface Engine {
   asAS2(json: AS): AS;
   /** The durable delivery queue (recover() at startup, close() at shutdown). */
   queue: DeliveryQueue;
+  /**
+   * Listens for "activity added to stream" events (API stream URLs, cluster.md §7),
+   * fired after outbox/inbox placement; returns the function that stops listening.
+   */
+  onStreamUpdate(listener: StreamListener): () => void;
+  /** An activity by id as `viewer` may see it, or null (unknown, deleted, not for them): for realtime pushes. */
+  activityForViewer(id: string, viewer: Viewer): Promise<AS | null>;
   /** Internals for tests and other lib/ modules. */
   ctx: Ctx;
 }
@@ -95,6 +104,8 @@ export function createEngine(opts: EngineOptions): Engine {
   return {
     ctx,
     queue,
+    onStreamUpdate: (listener) => ctx.streamEvents.on(listener),
+    activityForViewer: (id, v) => activityForViewer(core, id, v),
     afterRegister: (user, client = null) => afterRegister(core, user, client),
     async postActivity(nickname, body, client, o = {}) {
       const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed");

@@ -7,6 +7,7 @@ import { DEFAULT_BACKOFF, RespawnBackoff, type BackoffOptions } from "./backoff"
 import { ControlSocketError, openControlSocket, type ControlSocket } from "./control";
 import { readRestartEpoch } from "./epoch-reader";
 import { asWorkerMessage, type MasterMessage } from "./messages";
+import { relayRealtime } from "./realtime-relay";
 import type { ForkReason, WorkerRecord } from "./records";
 import { RollingRestart, type RestartOutcome } from "./restart";
 
@@ -151,6 +152,8 @@ export class Master {
   }
 
   private onMessage(rec: WorkerRecord, raw: unknown): void {
+    // Realtime updates go on to the other workers (lib/cluster/realtime-relay.ts).
+    if (relayRealtime(rec.worker, raw, [...this.records.values()].map((r) => r.worker))) return;
     const message = asWorkerMessage(raw);
     if (!message) {
       this.log.warn({ worker: rec.pid, message: raw }, "unknown message from worker ignored");

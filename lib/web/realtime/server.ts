@@ -4,7 +4,6 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Bank } from "../../databank";
 import type { Engine, StreamUpdate, Viewer } from "../../activity";
 import { ANONYMOUS } from "../../activity";
-import { HttpError } from "../../errors";
 import type { Logger } from "../../log";
 import type { AS } from "../../model/as";
 import type { UrlMaker } from "../../url-maker";
@@ -115,15 +114,18 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
     send(ws, { cmd: "hello", user: user.nickname });
   };
 
+  // Updates are pushed one after another, so a socket sees them in the order they were written.
+  let queue: Promise<void> = Promise.resolve();
   const unsubscribe = deps.bus.subscribe((update) => {
-    void push(update).catch((err: unknown) => log.warn({ err, url: update.url }, "realtime push failed"));
+    if (registry.following(update.url).length === 0) return;
+    queue = queue.then(() => push(update)).catch((err: unknown) => log.warn({ err, url: update.url }, "realtime push failed"));
   });
   const stopListening = deps.engine.onStreamUpdate((update) => deps.bus.publish(update));
 
   /** Sends the update to every follower of its URL that may see it; one read per distinct user. */
   const push = async (update: StreamUpdate): Promise<void> => {
     const targets = registry.following(update.url);
-    if (targets.length === 0 || !update.uuid) return;
+    if (targets.length === 0) return;
     const byUser = new Map<string, LiveSocket[]>();
     for (const t of targets) {
       const key = t.user.nickname ?? "";
@@ -131,7 +133,7 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
     }
     for (const sockets of byUser.values()) {
       const user = sockets[0].user;
-      const activity = await readAs(deps.engine, update.uuid, viewerOf(deps.engine, user));
+      const activity = await deps.engine.activityForViewer(update.activityId, viewerOf(deps.engine, user));
       if (!activity) continue;
       const html = deps.renderItem?.(activity, user) ?? undefined;
       for (const s of sockets) send(s.ws, { cmd: "update", url: update.url, activity, html });
@@ -155,16 +157,6 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
 
 function viewerOf(engine: Engine, user: SocketUser): Viewer {
   return user.nickname ? { nickname: user.nickname, personId: engine.personId(user.nickname) } : ANONYMOUS;
-}
-
-/** The activity as `viewer` may see it, or null when they may not (403), or it is gone (404/410). */
-async function readAs(engine: Engine, uuid: string, viewer: Viewer): Promise<AS | null> {
-  try {
-    return await engine.getActivity(uuid, viewer);
-  } catch (err) {
-    if (err instanceof HttpError && err.status >= 400 && err.status < 500) return null;
-    throw err;
-  }
 }
 
 function send(ws: WebSocket, message: Record<string, unknown>): void {

@@ -1,0 +1,121 @@
+/**
+ * Web UI load benchmarks (autocannon) against a real server in a child
+ * process (bench/api-server.ts): requests/s and latency of the
+ * server-rendered pages
+ *   - the home page of a logged-in user (session cookie; 20 inbox items
+ *     with their like/share/reply forms, and the minor inbox),
+ *   - a profile page read anonymously, and the same page logged in.
+ *
+ *   node dist/bench/web.js [seconds-per-page]
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { act, registerSession } from "../test/web/realtime/support";
+
+export interface WebBenchOptions {
+  /** Seconds per page (default 10). */
+  duration?: number;
+  /** Concurrent connections (default 10). */
+  connections?: number;
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  kib: number;
+}
+
+function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(path.join(__dirname, "api-server.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    child.once("message", (m: { url: string }) => resolve({ url: m.url, child }));
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.send("stop");
+  });
+}
+
+async function measure(name: string, opts: autocannon.Options): Promise<Row> {
+  const r = await autocannon(opts);
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    kib: r.requests.total > 0 ? r.throughput.total / r.requests.total / 1024 : 0,
+  };
+}
+
+/** Runs the web page benchmarks and returns a Markdown section with the results and the machine. */
+export async function runWebBench(options: WebBenchOptions = {}): Promise<string> {
+  const duration = options.duration ?? 10;
+  const connections = options.connections ?? 10;
+  const { url, child } = await startServer();
+  try {
+    // Two users who follow each other, 30 notes each: both home pages show a full page (20) of items.
+    const reader = await registerSession(url, "reader");
+    const writer = await registerSession(url, "writer");
+    const idOf = async (nick: string) =>
+      ((await (await fetch(`${url}/api/user/${nick}/profile`, { headers: { Cookie: reader.cookie, Accept: "application/json" } })).json()) as { id: string }).id;
+    await act(url, reader, "follow", { object: await idOf("writer"), objectType: "person" });
+    await act(url, writer, "follow", { object: await idOf("reader"), objectType: "person" });
+    for (let i = 0; i < 30; i++) {
+      await act(url, writer, "post", { content: `Writer's note ${i}: some text to render, with a link https://example.org/${i}`, to: "public" });
+      await act(url, reader, "post", { content: `Reader's note ${i}`, to: "followers" });
+    }
+    const page = (name: string, p: string, cookie?: string) =>
+      measure(name, { url: url + p, duration, connections, headers: { Accept: "text/html", ...(cookie ? { Cookie: cookie } : {}) } });
+    const rows = [
+      await page("GET / (home, logged in)", "/", reader.cookie),
+      await page("GET /writer (profile, anonymous)", "/writer"),
+      await page("GET /writer (profile, logged in)", "/writer", reader.cookie),
+    ];
+    return report(rows, { duration, connections });
+  } finally {
+    await stopServer(child);
+  }
+}
+
+function report(rows: Row[], o: { duration: number; connections: number }): string {
+  const cpu = cpus();
+  const lines = [
+    "## Web pages (bench/web.ts)",
+    "",
+    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}. One server process (one worker, SQLite), ` +
+      `autocannon in the parent process on the same machine, ${o.connections} connections, ${o.duration} s per page. ` +
+      "Pages are server-rendered (Eta) with 20 stream items each; logged-in requests carry the session cookie (session read from the bank on every request).",
+    "",
+    "| Page | req/s (mean) | p50 ms | p99 ms | requests | non-2xx | errors | KiB/page |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.errors} | ${r.kib.toFixed(1)} |`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+if (require.main === module) {
+  const seconds = Number(process.argv[2] ?? 10);
+  runWebBench({ duration: Number.isFinite(seconds) && seconds > 0 ? seconds : 10 }).then(
+    (md) => console.log(md),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * "An activity was added to a stream" events, for realtime delivery
+ * (webui.md §6, cluster.md §7). The engine fires them after placing an
+ * activity in a user's outbox or inbox, or a group's inbox, with the API
+ * URL of each stream it went into; listeners (the realtime bus) must not
+ * throw and must not slow the write down: they get the event synchronously
+ * and do their own work later.
+ */
+
+/** One activity added to one stream. */
+export interface StreamUpdate {
+  /** The stream's API URL, e.g. `https://host/api/user/alice/inbox/major`. */
+  url: string;
+  /** The activity's id. */
+  activityId: string;
+  /** The activity's uuid (for `engine.getActivity`), when it has one. */
+  uuid: string | null;
+}
+
+export type StreamListener = (update: StreamUpdate) => void;
+
+/** A small listener list; a listener's error never reaches the writer. */
+export class StreamEvents {
+  private readonly listeners = new Set<StreamListener>();
+
+  /** Adds a listener; returns the function that removes it. */
+  on(listener: StreamListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  emit(update: StreamUpdate): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(update);
+      } catch {
+        // A broken listener must not fail the post that triggered it.
+      }
+    }
+  }
+}
