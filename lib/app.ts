@@ -14,6 +14,7 @@ import { createRenderer, type PageRenderer } from "./http/render";
 import { createRouters } from "../routes";
 import { createEngine, type Engine } from "./activity";
 import { startOAuthServices } from "./oauth/services";
+import { createWebAuth, type WebAuth } from "./web/auth";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 
 /** Largest JSON or form body we accept. */
@@ -34,6 +35,8 @@ export interface RouterContext {
   pages: PageRenderer;
   /** Objects, activities and streams (lib/activity). */
   engine: Engine;
+  /** Web sessions and login (lib/web); API reads accept the session too. */
+  web: WebAuth;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -57,7 +60,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const engine = createEngine({ bank: deps.bank, urls, config, log: deps.log.child({ component: "activity" }) });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine };
+  const web = createWebAuth({ config, bank: deps.bank, log: deps.log });
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web };
   const app = express();
 
   app.disable("x-powered-by");
@@ -102,8 +106,8 @@ function expressVersion(): string {
 
 /**
  * Starts the app's background work, once per worker, before it serves:
- * configured OAuth clients and users, the nonce purge, and the deliveries a
- * crash or restart cut short. Stop it with `close()` before closing the bank.
+ * configured OAuth clients and users, the nonce and session purges, and the
+ * deliveries a crash or restart cut short. Stop it with `close()` before closing the bank.
  */
 export async function startAppServices(app: Express): Promise<AppServices> {
   const ctx = app.locals.ctx as RouterContext;
@@ -118,9 +122,11 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   });
   const resumed = await ctx.engine.queue.recover();
   if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
+  ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   return {
     async close() {
       oauth.stop();
+      ctx.web.store.stopCleanup();
       await ctx.engine.queue.close();
     },
   };

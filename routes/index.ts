@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import type { RouterContext } from "../lib/app";
 import { ANONYMOUS, type Viewer } from "../lib/activity";
-import { createAuth } from "../lib/oauth";
+import { clientAsObject, createAuth } from "../lib/oauth";
 import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
 import { createClientRegisterRouter } from "./client-register";
@@ -11,7 +11,6 @@ import { createApiUserRouter } from "./api-user";
 import { createApiActivityRouter } from "./api-activity";
 import { createApiObjectsRouter } from "./api-objects";
 import { createWebRouter } from "./web";
-import { createWebAuth } from "../lib/web/auth";
 
 /**
  * Every router of the app, in mount order (Express takes the first match,
@@ -21,7 +20,7 @@ import { createWebAuth } from "../lib/web/auth";
 export function createRouters(ctx: RouterContext): Router[] {
   const { engine } = ctx;
   // Web sessions (in the bank, shared by all workers); API reads also accept them, writes never.
-  const web = createWebAuth({ config: ctx.config, bank: ctx.bank, log: ctx.log });
+  const { web } = ctx;
   const auth = createAuth(ctx, { sessionNickname: web.nicknameOf });
   const viewerOf = (nickname: string | null): Viewer =>
     nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
@@ -34,8 +33,8 @@ export function createRouters(ctx: RouterContext): Router[] {
     createUsersRouter(ctx, {
       auth,
       // Registration posts the join, the welcome note and the four lists (api.md §4).
-      afterRegister: async (user) => {
-        await engine.afterRegister(user);
+      afterRegister: async (user, client) => {
+        await engine.afterRegister(user, client ? clientAsObject(client) : null);
       },
       // User JSON shows the stored person with its feed counts (api.md §5).
       expandProfile: async (user, viewer) =>

@@ -40,7 +40,9 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
   router.post("/api/users", auth.clientWrite, json, async (req, res, next) => {
     try {
       const client = authOf(req).client!;
-      const { user, token, secret } = await registerAccount(bank, config, urls, client.consumer_key, bodyOf(req), deps.afterRegister);
+      // The registration activities name the registering client as their generator.
+      const after: AfterRegister | undefined = deps.afterRegister && ((u) => deps.afterRegister!(u, client));
+      const { user, token, secret } = await registerAccount(bank, config, urls, client.consumer_key, bodyOf(req), after);
       res.json({ ...(await userJson(user, user.nickname)), token, secret });
     } catch (err) {
       next(err);

@@ -4,9 +4,11 @@ import type { UrlMaker } from "../url-maker";
 import { createUser, deleteUser, verifyPassword, type UserRecord } from "../model/user";
 import { UnauthorizedError } from "../errors";
 import { deleteAccessTokensOf, mintAccessToken } from "./tokens";
+import type { ClientRecord } from "./clients";
 
 /** Runs after an account is created: the activity code posts the join, the welcome note, the lists. */
-export type AfterRegister = (user: UserRecord) => Promise<void>;
+/** What runs after an account is created; `client` is the registering OAuth client, when there is one. */
+export type AfterRegister = (user: UserRecord, client?: ClientRecord) => Promise<void>;
 
 /**
  * POST /api/users (api.md §4): creates the account, runs the

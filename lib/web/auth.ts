@@ -49,7 +49,6 @@ export interface WebAuthDeps {
 export function createWebAuth(deps: WebAuthDeps): WebAuth {
   const { bank, config } = deps;
   const store = new BankSessionStore(bank);
-  store.startCleanup(config.cleanupSession, (err) => deps.log.warn({ err }, "session cleanup failed"));
   const throttle = new LoginThrottle(bank, deps.throttle ?? DEFAULT_THROTTLE);
 
   const pp = new passport.Passport();

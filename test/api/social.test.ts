@@ -43,6 +43,9 @@ describe("API: a small social graph", () => {
     }
     const feed = await api.ok(carol.creds, "GET", "/api/user/carol/feed");
     assert.deepEqual(feed.items.map((a: any) => a.verb), ["create", "create", "create", "create", "join"]);
+    for (const a of feed.items) {
+      assert.equal(a.generator?.displayName, "API tests", "registration activities name the registering client");
+    }
     const direct = await api.ok(carol.creds, "GET", "/api/user/carol/inbox/direct");
     assert.equal(direct.items[0].object.displayName.startsWith("Welcome to "), true);
     const lists = await api.ok(carol.creds, "GET", "/api/user/carol/lists/person");
