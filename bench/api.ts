@@ -15,10 +15,8 @@
  *
  *   node dist/bench/api.js [seconds-per-endpoint]
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { cpus, totalmem } from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
+import { machineLine, startBenchServer, stopBenchServer } from "./bench-server";
 import { oauthClient, registerClient, registerUser, clientCreds, signedRequest, userCreds, type Creds } from "../test/support/oauth-client";
 
 export interface ApiBenchOptions {
@@ -36,21 +34,6 @@ interface Row {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(path.join(__dirname, "api-server.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve({ url: m.url, child }));
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.send("stop");
-  });
 }
 
 /** autocannon's per-request hook: a fresh OAuth Authorization header for this method and path. */
@@ -81,7 +64,7 @@ async function measure(name: string, opts: autocannon.Options): Promise<Row> {
 export async function runApiBench(options: ApiBenchOptions = {}): Promise<string> {
   const duration = options.duration ?? 10;
   const connections = options.connections ?? 10;
-  const { url, child } = await startServer();
+  const { url, child } = await startBenchServer();
   try {
     const client = await registerClient(url, { application_name: "bench" });
     const user = await registerUser(url, client, "bencher", "bench*mark*2024");
@@ -119,17 +102,15 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<string
     );
     return report(rows, { duration, connections });
   } finally {
-    await stopServer(child);
+    await stopBenchServer(child);
   }
 }
 
 function report(rows: Row[], o: { duration: number; connections: number }): string {
-  const cpu = cpus();
   const lines = [
     "## API throughput (bench/api.ts)",
     "",
-    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}. One server process (one worker, SQLite), ` +
+    `${machineLine()} One server process (one worker, SQLite), ` +
       `autocannon in the parent process on the same machine, ${o.connections} connections, ${o.duration} s per endpoint. ` +
       "Each OAuth request carries a fresh nonce and signature (autocannon `setupRequest` + the `oauth` package's `authHeader`).",
     "",

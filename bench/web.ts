@@ -8,10 +8,8 @@
  *
  *   node dist/bench/web.js [seconds-per-page]
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { cpus, totalmem } from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
+import { machineLine, startBenchServer, stopBenchServer } from "./bench-server";
 import { act, registerSession } from "../test/web/realtime/support";
 
 export interface WebBenchOptions {
@@ -32,21 +30,6 @@ interface Row {
   kib: number;
 }
 
-function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(path.join(__dirname, "api-server.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve({ url: m.url, child }));
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.send("stop");
-  });
-}
-
 async function measure(name: string, opts: autocannon.Options): Promise<Row> {
   const r = await autocannon(opts);
   return {
@@ -65,7 +48,7 @@ async function measure(name: string, opts: autocannon.Options): Promise<Row> {
 export async function runWebBench(options: WebBenchOptions = {}): Promise<string> {
   const duration = options.duration ?? 10;
   const connections = options.connections ?? 10;
-  const { url, child } = await startServer();
+  const { url, child } = await startBenchServer();
   try {
     // Two users who follow each other, 30 notes each: both home pages show a full page (20) of items.
     const reader = await registerSession(url, "reader");
@@ -87,17 +70,15 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<string
     ];
     return report(rows, { duration, connections });
   } finally {
-    await stopServer(child);
+    await stopBenchServer(child);
   }
 }
 
 function report(rows: Row[], o: { duration: number; connections: number }): string {
-  const cpu = cpus();
   const lines = [
     "## Web pages (bench/web.ts)",
     "",
-    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}. One server process (one worker, SQLite), ` +
+    `${machineLine()} One server process (one worker, SQLite), ` +
       `autocannon in the parent process on the same machine, ${o.connections} connections, ${o.duration} s per page. ` +
       "Pages are server-rendered (Eta) with 20 stream items each; logged-in requests carry the session cookie (session read from the bank on every request).",
     "",
