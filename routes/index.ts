@@ -36,6 +36,7 @@ export function createRouters(ctx: RouterContext): Router[] {
       afterRegister: async (user, client) => {
         await engine.afterRegister(user, client ? clientAsObject(client) : null);
       },
+      afterDelete: (nickname) => engine.forgetUser(nickname),
       // User JSON shows the stored person with its feed counts (api.md §5).
       expandProfile: async (user, viewer) =>
         (await engine.profileOf(user.nickname)) ? engine.getProfile(user.nickname, viewerOf(viewer)) : localProfile(user, ctx.urls),

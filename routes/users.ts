@@ -13,6 +13,8 @@ export interface UsersRouterDeps {
    * answer (join activity, welcome note, the four person lists: api.md §4).
    */
   afterRegister?: AfterRegister;
+  /** Runs after an account is deleted (the engine forgets the user's streams). */
+  afterDelete?: (nickname: string) => Promise<void>;
   /** The person shown in a user's JSON; default the pure `localProfile` (the profile code adds counts). */
   expandProfile?: (user: UserRecord, viewer: string | null) => Promise<object>;
 }
@@ -94,6 +96,7 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
     try {
       const user = await self(req);
       await deleteAccount(bank, user.nickname);
+      await deps.afterDelete?.(user.nickname);
       res.json("Deleted.");
     } catch (err) {
       next(err);

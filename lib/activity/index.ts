@@ -14,6 +14,7 @@ import { postAsUser, type Core, type FeedKind, type Generator } from "./pipeline
 import { presentActivity } from "./present";
 import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
 import { afterRegister } from "./registration";
+import { forgetUser } from "./forget-user";
 import { receiveRemote, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
 import type { StreamListener, StreamUpdate } from "./stream-events";
@@ -41,6 +42,8 @@ export interface EngineOptions {
 /** The activity engine: everything routes call. Inputs are parsed JSON; outputs are ready for res.json. */
 export interface Engine {
   afterRegister(user: { nickname: string }, client?: Generator): Promise<AS>;
+  /** After an account is deleted: drop its streams and list names, so the nickname can be registered afresh. */
+  forgetUser(nickname: string): Promise<void>;
   postActivity(nickname: string, body: unknown, client: Generator, opts?: { feed?: FeedKind }): Promise<AS>;
   follow(nickname: string, object: unknown, client: Generator): Promise<AS>;
   favorite(nickname: string, object: unknown, client: Generator): Promise<AS>;
@@ -107,6 +110,7 @@ export function createEngine(opts: EngineOptions): Engine {
     onStreamUpdate: (listener) => ctx.streamEvents.on(listener),
     activityForViewer: (id, v) => activityForViewer(core, id, v),
     afterRegister: (user, client = null) => afterRegister(core, user, client),
+    forgetUser: (nickname) => forgetUser(ctx, nickname),
     async postActivity(nickname, body, client, o = {}) {
       const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed");
       return presentActivity(ctx, stored, { viewerId: viewerFor(nickname).personId, items: true, flags: true, followed: true });
