@@ -91,6 +91,10 @@ test("delete own note", async () => {
   assert.notEqual((await bob.submit("/main/delete", { object: noteId, objectType: "note" })).status, 303);
   assert.equal((await carol.submit("/main/delete", { object: noteId, objectType: "note" })).status, 303);
   assert.notEqual((await carol.get(notePath)).status, 200);
+  // In her stream the post stays, as a tombstone with no actions on it.
+  const profile = await carol.page("/carol");
+  assert.match(profile, /This note was deleted\./);
+  assert.ok(!profile.includes(`name="object" value="${noteId}"`), "no like/share/delete forms for a deleted note");
 });
 
 test("edit profile: display name and bio show on the profile page", async () => {
