@@ -15,26 +15,10 @@
  *
  *   node dist/bench/api.js [seconds-per-endpoint]
  */
-import autocannon from "autocannon";
-import { machineLine, startBenchServer, stopBenchServer } from "./bench-server";
+import { machineLine, measure, startBenchServer, stopBenchServer, type BenchOptions, type BenchRow } from "./bench-server";
 import { oauthClient, registerClient, registerUser, clientCreds, signedRequest, userCreds, type Creds } from "../test/support/oauth-client";
 
-export interface ApiBenchOptions {
-  /** Seconds per endpoint (default 10). */
-  duration?: number;
-  /** Concurrent connections (default 10). */
-  connections?: number;
-}
-
-interface Row {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
+export type ApiBenchOptions = BenchOptions;
 
 /** autocannon's per-request hook: a fresh OAuth Authorization header for this method and path. */
 function signer(base: string, creds: Creds, method: "GET" | "POST", urlPath: string) {
@@ -44,19 +28,6 @@ function signer(base: string, creds: Creds, method: "GET" | "POST", urlPath: str
   return (req: Record<string, any>) => {
     req.headers = { ...req.headers, Authorization: oa.authHeader(base + urlPath, token, secret, method) };
     return req;
-  };
-}
-
-async function measure(name: string, opts: autocannon.Options): Promise<Row> {
-  const r = await autocannon(opts);
-  return {
-    name,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
   };
 }
 
@@ -86,7 +57,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<string
 
     const host = new URL(url).host;
     const common = { url, connections, duration };
-    const rows: Row[] = [];
+    const rows: BenchRow[] = [];
     rows.push(await measure("GET feed (200 notes, 2-legged)", { ...common, requests: [{ method: "GET", path: feedPath, setupRequest: signer(url, anon, "GET", feedPath) }] }));
     const profilePath = "/api/user/bencher/profile";
     rows.push(await measure("GET profile (2-legged)", { ...common, requests: [{ method: "GET", path: profilePath, setupRequest: signer(url, anon, "GET", profilePath) }] }));
@@ -106,7 +77,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<string
   }
 }
 
-function report(rows: Row[], o: { duration: number; connections: number }): string {
+function report(rows: BenchRow[], o: { duration: number; connections: number }): string {
   const lines = [
     "## API throughput (bench/api.ts)",
     "",

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
+import autocannon from "autocannon";
 
 /**
  * The benchmarked server, in its own process (bench/api-server.ts) so it
@@ -28,4 +29,40 @@ export function machineLine(): string {
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), ` +
     `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}.`
   );
+}
+
+/** How long and how hard each measurement runs. */
+export interface BenchOptions {
+  /** Seconds per endpoint or page (default 10). */
+  duration?: number;
+  /** Concurrent connections (default 10). */
+  connections?: number;
+}
+
+/** One measured endpoint: a row of a results table. */
+export interface BenchRow {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** Mean answer size. */
+  kib: number;
+}
+
+/** Runs autocannon once and keeps the figures the results tables show. */
+export async function measure(name: string, opts: autocannon.Options): Promise<BenchRow> {
+  const r = await autocannon(opts);
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    kib: r.requests.total > 0 ? r.throughput.total / r.requests.total / 1024 : 0,
+  };
 }

@@ -8,41 +8,10 @@
  *
  *   node dist/bench/web.js [seconds-per-page]
  */
-import autocannon from "autocannon";
-import { machineLine, startBenchServer, stopBenchServer } from "./bench-server";
+import { machineLine, measure, startBenchServer, stopBenchServer, type BenchOptions, type BenchRow } from "./bench-server";
 import { act, registerSession } from "../test/web/realtime/support";
 
-export interface WebBenchOptions {
-  /** Seconds per page (default 10). */
-  duration?: number;
-  /** Concurrent connections (default 10). */
-  connections?: number;
-}
-
-interface Row {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  kib: number;
-}
-
-async function measure(name: string, opts: autocannon.Options): Promise<Row> {
-  const r = await autocannon(opts);
-  return {
-    name,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    kib: r.requests.total > 0 ? r.throughput.total / r.requests.total / 1024 : 0,
-  };
-}
+export type WebBenchOptions = BenchOptions;
 
 /** Runs the web page benchmarks and returns a Markdown section with the results and the machine. */
 export async function runWebBench(options: WebBenchOptions = {}): Promise<string> {
@@ -74,7 +43,7 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<string
   }
 }
 
-function report(rows: Row[], o: { duration: number; connections: number }): string {
+function report(rows: BenchRow[], o: { duration: number; connections: number }): string {
   const lines = [
     "## Web pages (bench/web.ts)",
     "",
