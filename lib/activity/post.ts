@@ -49,13 +49,7 @@ export async function applyPost({ ctx, act, actorNick }: VerbInput): Promise<voi
 }
 
 async function listExists(ctx: Ctx, key: string): Promise<boolean> {
-  try {
-    await ctx.bank.read(LIST_NAME_TYPE, key);
-    return true;
-  } catch (err) {
-    if (err instanceof NoSuchThingError) return false;
-    throw err;
-  }
+  return (await ctx.bank.find(LIST_NAME_TYPE, key)) !== null;
 }
 
 async function requireStored(ctx: Ctx, obj: AS): Promise<AS> {

@@ -1,4 +1,4 @@
-import type { DatabankInstance, Schema } from "databank";
+import { NoSuchThingError, type DatabankInstance, type Schema } from "databank";
 
 /**
  * The promise facade over a databank driver instance. Everything in lib/
@@ -33,6 +33,15 @@ export class Bank {
   }
   read<T = any>(type: string, id: string): Promise<T> {
     return this.call("read", type, id);
+  }
+  /** The value, or null when there is none (the one place that turns NoSuchThingError into null). */
+  async find<T = any>(type: string, id: string): Promise<T | null> {
+    try {
+      return await this.read<T>(type, id);
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return null;
+      throw err;
+    }
   }
   update<T = any>(type: string, id: string, value: T): Promise<T> {
     return this.call("update", type, id, value);

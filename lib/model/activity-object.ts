@@ -1,4 +1,4 @@
-import { AlreadyExistsError, NoSuchThingError, type Bank } from "../databank";
+import { AlreadyExistsError, type Bank } from "../databank";
 import { BadRequestError } from "../errors";
 import type { UrlMaker } from "../url-maker";
 import { clone, isPlainObject, stripPrivate, type AS } from "./as";
@@ -45,12 +45,7 @@ export class ObjectStore {
   ) {}
 
   async get(id: string): Promise<AS | null> {
-    try {
-      return await this.bank.read<AS>(OBJECT_TYPE, id);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    return this.bank.find<AS>(OBJECT_TYPE, id);
   }
 
   /** Many objects at once; missing ids are absent from the map. */
@@ -65,13 +60,8 @@ export class ObjectStore {
 
   /** The object minted as `{base}/api/<cls>/<uuid>` (or foreign-id object with that uuid). */
   async byUuid(cls: string, uuid: string): Promise<AS | null> {
-    try {
-      const rec = await this.bank.read<{ id: string }>(UUID_INDEX_TYPE, `${cls}/${uuid}`);
-      return await this.get(rec.id);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const rec = await this.bank.find<{ id: string }>(UUID_INDEX_TYPE, `${cls}/${uuid}`);
+    return rec ? this.get(rec.id) : null;
   }
 
   /** Stores a new object (already minted); 400 if the id is taken. */

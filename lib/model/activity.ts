@@ -1,4 +1,4 @@
-import { AlreadyExistsError, NoSuchThingError, type Bank } from "../databank";
+import { AlreadyExistsError, type Bank } from "../databank";
 import { BadRequestError } from "../errors";
 import type { UrlMaker } from "../url-maker";
 import { isPlainObject, refOf, type AS } from "./as";
@@ -37,12 +37,7 @@ export class ActivityStore {
   }
 
   async get(id: string): Promise<AS | null> {
-    try {
-      return await this.bank.read<AS>(ACTIVITY_TYPE, id);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    return this.bank.find<AS>(ACTIVITY_TYPE, id);
   }
 
   async getMany(ids: string[]): Promise<Map<string, AS>> {
@@ -54,13 +49,8 @@ export class ActivityStore {
   }
 
   async byUuid(uuid: string): Promise<AS | null> {
-    try {
-      const rec = await this.bank.read<{ id: string }>(UUID_INDEX_TYPE, `activity/${uuid}`);
-      return await this.get(rec.id);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const rec = await this.bank.find<{ id: string }>(UUID_INDEX_TYPE, `activity/${uuid}`);
+    return rec ? this.get(rec.id) : null;
   }
 
   /** Stores a new activity as given (references already compressed). */
@@ -95,13 +85,8 @@ export class ActivityStore {
 
   /** The id of the object's post/create activity, or null if never posted. */
   async postOf(objectId: string): Promise<string | null> {
-    try {
-      const rec = await this.bank.read<{ activity: string }>(POST_INDEX_TYPE, objectId);
-      return rec.activity;
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const rec = await this.bank.find<{ activity: string }>(POST_INDEX_TYPE, objectId);
+    return rec ? rec.activity : null;
   }
 
   /** The object's post activity itself, or null. */

@@ -106,12 +106,7 @@ function trustedPassword(p: unknown): string {
 
 /** The user, or null when there is none of that nickname. */
 export async function findUser(bank: Bank, nickname: string): Promise<UserRecord | null> {
-  try {
-    return await bank.read<UserRecord>("user", nickname);
-  } catch (err) {
-    if (err instanceof NoSuchThingError) return null;
-    throw err;
-  }
+  return bank.find<UserRecord>("user", nickname);
 }
 
 /** The user; 404 "No such 'user' with id 'x'" when there is none. */

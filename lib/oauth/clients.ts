@@ -1,4 +1,4 @@
-import { AlreadyExistsError, NoSuchThingError, type Bank } from "../databank";
+import { AlreadyExistsError, type Bank } from "../databank";
 import { newSecret, newToken } from "./random";
 
 /** An OAuth 1.0a consumer, stored as databank type `client` (pkey `consumer_key`). */
@@ -31,12 +31,7 @@ export function stamp(date = new Date()): string {
 
 /** The client with that consumer key, or null. */
 export async function readClient(bank: Bank, consumerKey: string): Promise<ClientRecord | null> {
-  try {
-    return await bank.read<ClientRecord>("client", consumerKey);
-  } catch (err) {
-    if (err instanceof NoSuchThingError) return null;
-    throw err;
-  }
+  return bank.find<ClientRecord>("client", consumerKey);
 }
 
 /**

@@ -34,15 +34,6 @@ export interface AccessTokenRecord {
   updated: string;
 }
 
-async function readOrNull<T>(bank: Bank, type: string, id: string): Promise<T | null> {
-  try {
-    return await bank.read<T>(type, id);
-  } catch (err) {
-    if (err instanceof NoSuchThingError) return null;
-    throw err;
-  }
-}
-
 async function delQuietly(bank: Bank, type: string, id: string): Promise<void> {
   try {
     await bank.del(type, id);
@@ -75,7 +66,7 @@ export async function createRequestToken(bank: Bank, consumerKey: string, callba
 }
 
 export function readRequestToken(bank: Bank, token: string): Promise<RequestTokenRecord | null> {
-  return readOrNull<RequestTokenRecord>(bank, "requesttoken", token);
+  return bank.find<RequestTokenRecord>("requesttoken", token);
 }
 
 /** Saves changes to a request token, touching `updated`. */
@@ -85,7 +76,7 @@ export function updateRequestToken(bank: Bank, rt: RequestTokenRecord, changes: 
 }
 
 export function readAccessToken(bank: Bank, token: string): Promise<AccessTokenRecord | null> {
-  return readOrNull<AccessTokenRecord>(bank, "accesstoken", token);
+  return bank.find<AccessTokenRecord>("accesstoken", token);
 }
 
 /** The access token of (client, user), if one was ever issued. */

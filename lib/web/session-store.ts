@@ -59,13 +59,7 @@ export class BankSessionStore extends session.Store {
 
   /** The live session's data, or null. */
   async readSession(sid: string): Promise<session.SessionData | null> {
-    let rec: SessionRecord;
-    try {
-      rec = await this.bank.read<SessionRecord>(SESSION_TYPE, sid);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const rec = await this.bank.find<SessionRecord>(SESSION_TYPE, sid);
     if (!rec || !(rec.expires > this.now())) {
       await this.removeSession(sid);
       return null;

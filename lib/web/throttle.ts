@@ -82,12 +82,7 @@ export class LoginThrottle {
   }
 
   private async read(key: string): Promise<Counter | null> {
-    try {
-      return await this.bank.read<Counter>(THROTTLE_TYPE, key);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    return this.bank.find<Counter>(THROTTLE_TYPE, key);
   }
 
   private async bump(key: string, limit: number): Promise<void> {
