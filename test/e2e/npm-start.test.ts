@@ -38,7 +38,6 @@ test("npm start serves on 127.0.0.1:31337 with SQLite under ./data", async (t) =
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "pump-npm-start-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const part of ["package.json", "bin", "dist", "views", "public"]) {
     if (existsSync(join(REPO_ROOT, part))) cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
   }
@@ -55,9 +54,16 @@ test("npm start serves on 127.0.0.1:31337 with SQLite under ./data", async (t) =
   child.stderr!.on("data", (d) => (stderr += d));
   let exited = false;
   const done = new Promise<void>((r) => child.on("exit", () => ((exited = true), r())));
+  // One hook, in this order: stop the server, wait for it, only then delete
+  // its directory (removing it while the server writes there can fail, and a
+  // failed hook would skip the stop and leave the server running).
   t.after(async () => {
     if (!exited) process.kill(-child.pid!, "SIGTERM");
-    await done;
+    // Bounded: a server that ignores SIGTERM must not hang the suite (and is a failure).
+    const stopped = await Promise.race([done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 30_000).unref())]);
+    if (!stopped) process.kill(-child.pid!, "SIGKILL");
+    assert.ok(stopped, "npm start stopped on SIGTERM");
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   const res = await waitForAnswer(`http://127.0.0.1:${PORT}/api/nothing`, () => exited);
