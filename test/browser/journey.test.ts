@@ -71,6 +71,9 @@ describe("browser: a visit from register to log out", { skip: NO_BROWSER ?? fals
     await postNote(alice, "Hello from Alice");
     await item(alice, "#major-inbox", "Hello from Alice").waitFor();
     await assertNotNavigated(alice);
+    // The item can arrive over the websocket before the POST's own answer, which is what clears the form: wait for it.
+    await alice.waitForFunction(() => (document.querySelector("#post-note textarea") as HTMLTextAreaElement | null)?.value === "", undefined, { timeout: 10_000 })
+      .catch(() => undefined);
     assert.equal(await alice.getByLabel("What's new?").inputValue(), "", "the form is cleared after posting");
     // Her own note: no Share, but Delete; deleting removes it in place.
     const own = item(alice, "#major-inbox", "Hello from Alice");
