@@ -1,6 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from "express";
 import type { RouterContext } from "../lib/app";
 import { HttpError } from "../lib/errors";
+import { prefersAS2 } from "../lib/http/as2-negotiation";
 import { asyncHandler } from "../lib/http/async-handler";
 import type { AuthMiddlewares } from "../lib/oauth";
 import { WebActions } from "../lib/web/actions";
@@ -56,6 +57,10 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
 
   router.get("/:nickname", (req: Request, res: Response, next: NextFunction) => {
     res.vary("Accept");
+    // Express's negotiator only matches an Accept entry with parameters to an
+    // offer with the same parameters, so `application/ld+json; profile="…as…"`
+    // found no offer here (406): ask the API's own AS2 rule first.
+    if (prefersAS2(req.get("accept"))) return runAll(apiProfile, req, res, next);
     const type = req.accepts(PROFILE_TYPES);
     if (!type) return next(new HttpError(406, "Not acceptable"));
     if (type !== "text/html") return runAll(apiProfile, req, res, next);

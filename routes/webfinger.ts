@@ -3,11 +3,26 @@ import type { RouterContext } from "../lib/app";
 import { asyncHandler } from "../lib/http/async-handler";
 import { hostMetaLinks, resourceLinks, xrd, type JrdLink } from "../lib/federation/discovery";
 
+/**
+ * JRD as `application/json`: existing pump.io servers' WebFinger client
+ * refuses `application/jrd+json`, so the original's type is the one that
+ * federates.
+ */
+function sendJrd(res: Response, links: JrdLink[]): void {
+  res.json({ links });
+}
+
+/** XRD as exactly `application/xrd+xml`: a Buffer, so Express adds no charset parameter. */
+function sendXrd(res: Response, links: JrdLink[], subject?: string): void {
+  res.set("Content-Type", "application/xrd+xml").send(Buffer.from(xrd(links, subject), "utf8"));
+}
+
 /** JSON when the client's Accept allows application/json, else XRD (the original's rule). */
 function sendLinks(req: Request, res: Response, links: JrdLink[], subject?: string): void {
+  res.vary("Accept");
   const wantsJson = req.headers.accept !== undefined && req.accepts(["application/xrd+xml", "application/json"]) === "application/json";
-  if (wantsJson) res.json({ links });
-  else res.type("application/xrd+xml").send(xrd(links, subject));
+  if (wantsJson) sendJrd(res, links);
+  else sendXrd(res, links, subject);
 }
 
 /** Discovery: host-meta (XRD and JSON), webfinger, lrdd (api.md §12). */
@@ -19,14 +34,12 @@ export function createWebfingerRouter(ctx: RouterContext): Router {
     next();
   });
   router.get("/.well-known/host-meta", (req, res) => sendLinks(req, res, hostMetaLinks(ctx.urls)));
-  router.get("/.well-known/host-meta.json", (_req, res) => {
-    res.json({ links: hostMetaLinks(ctx.urls) });
-  });
+  router.get("/.well-known/host-meta.json", (_req, res) => sendJrd(res, hostMetaLinks(ctx.urls)));
   router.get(
     "/.well-known/webfinger",
     asyncHandler(async (req, res) => {
       const links = await resourceLinks(ctx.bank, ctx.urls, req.query.resource);
-      res.type("application/jrd+json").send(JSON.stringify({ links }));
+      sendJrd(res, links);
     }),
   );
   router.get(

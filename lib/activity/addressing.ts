@@ -3,9 +3,13 @@ import { ADDRESS_FIELDS, clone, isPlainObject, sameId, type AS } from "../model/
 import type { Ctx } from "./context";
 import { followersIdOf } from "./visibility";
 
-/** True when the activity names any recipient field at all (even empty). */
+/**
+ * True when the activity names at least one recipient. Empty lists do not
+ * count: PyPump sends `"to":[],"cc":[],"bto":[],"bcc":[]` with everything,
+ * and the original gives such an activity its default addressing.
+ */
 export function hasRecipients(act: AS): boolean {
-  return ADDRESS_FIELDS.some((f) => act[f] !== undefined);
+  return ADDRESS_FIELDS.some((f) => Array.isArray(act[f]) && act[f].length > 0);
 }
 
 async function followersRef(ctx: Ctx, actor: AS): Promise<AS | null> {
@@ -30,7 +34,7 @@ function copyAddresses(act: AS, from: AS): void {
 
 /**
  * Default recipients (activities.md §5), applied only when the activity has
- * no to/cc/bto/bcc at all. The first matching rule wins; failures are 400s.
+ * no recipient in to/cc/bto/bcc (absent and empty lists alike). The first matching rule wins; failures are 400s.
  */
 export async function ensureRecipients(ctx: Ctx, act: AS): Promise<void> {
   if (hasRecipients(act)) return;

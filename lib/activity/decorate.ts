@@ -6,7 +6,7 @@ import { canSeeObject } from "./visibility";
 /** How much per-viewer decoration an object gets (api.md §6 finishers, §8). */
 export interface DecorateOptions {
   viewerId: string | null;
-  /** likes.items, replies.items, shares.items (≤4 each); list members.items */
+  /** likes.items (liked objects only), replies.items, shares.items (≤4 each); list members.items */
   items?: boolean;
   /** `liked` and `pump_io.shared` (only with a viewer) */
   flags?: boolean;
@@ -107,7 +107,11 @@ export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions): Promis
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
   const { viewerId } = opts;
   if (opts.items) {
-    if (isPlainObject(obj.likes)) obj.likes.items = await objectsFor(ctx, await ctx.stream(streamNames.likes(obj.id)).range(0, ITEMS));
+    // The original adds likers only to liked objects (api.md §8 "likes.items
+    // when liked"): an unliked object has no likes.items at all, not [].
+    if (isPlainObject(obj.likes) && obj.likes.totalItems > 0) {
+      obj.likes.items = await objectsFor(ctx, await ctx.stream(streamNames.likes(obj.id)).range(0, ITEMS));
+    }
     if (isPlainObject(obj.shares)) obj.shares.items = await objectsFor(ctx, await ctx.stream(streamNames.shares(obj.id)).range(0, ITEMS));
     if (isPlainObject(obj.replies)) obj.replies.items = await visibleReplies(ctx, obj.id, viewerId);
     if (obj.objectType === "collection" && isPlainObject(obj.members)) {

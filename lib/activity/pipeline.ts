@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from "../errors";
 import { ADDRESS_FIELDS, OBJECT_FIELDS, clone, isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
-import { validateActivity } from "../model/validate";
+import { requireObject, validateActivity } from "../model/validate";
 import { isMajor } from "../model/vocabulary";
 import { ensureRecipients } from "./addressing";
 import { applyVerb } from "./apply";
@@ -37,6 +37,7 @@ export async function requireProfile(core: Core, nickname: string): Promise<AS> 
  */
 export async function processActivity(core: Core, act: AS, actorNick: string | null): Promise<AS> {
   const { ctx } = core;
+  requireObject(act);
   await ensureRecipients(ctx, act);
   ctx.activities.mint(act, actorNick);
   await applyVerb({ ctx, act, actorNick });

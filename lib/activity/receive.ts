@@ -1,7 +1,7 @@
 import { BadRequestError } from "../errors";
 import { ADDRESS_FIELDS, OBJECT_FIELDS, canonicalId, clone, isPlainObject, sameId, type AS } from "../model/as";
 import { stamp } from "../model/ids";
-import { validateActivity } from "../model/validate";
+import { requireObject, validateActivity } from "../model/validate";
 import { ensureRecipients } from "./addressing";
 import { applyVerb } from "./apply";
 import { autoContent } from "./content";
@@ -49,6 +49,7 @@ export async function receiveRemote(core: Core, nickname: string, body: unknown,
     act = incoming;
     if (act.verb === undefined) act.verb = "post";
     act.received = stamp();
+    requireObject(act);
     await ensureRecipients(ctx, act);
     if (typeof act.id !== "string") ctx.activities.mint(act, null);
     await applyVerb({ ctx, act, actorNick: null });

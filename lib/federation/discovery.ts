@@ -1,6 +1,8 @@
 import type { Bank } from "../databank";
 import { BadRequestError, NotFoundError } from "../errors";
 import type { UrlMaker } from "../url-maker";
+import { OBJECT_TYPE, isTombstone } from "../model/activity-object";
+import { isPlainObject, type AS } from "../model/as";
 import { findUser, localProfile } from "../model/user";
 
 /** One link of a host-meta, webfinger or lrdd document. */
@@ -27,13 +29,16 @@ export function hostMetaLinks(urls: UrlMaker): JrdLink[] {
 
 /**
  * Resolves a webfinger/lrdd `resource` to its links: `nick@host`,
- * `acct:nick@host`, or the http(s) URL of a local user's profile or page.
- * Errors carry the original's messages (api.md §12).
+ * `acct:nick@host`, the http(s) URL of a local user's profile or page, or
+ * the id of a stored object whose path is `/api/<type>/…` (a group, so that
+ * peers can find its inbox). Errors carry the original's messages (api.md
+ * §12); an empty resource names no host, so it is a 404 as in the original.
  */
 export async function resourceLinks(bank: Bank, urls: UrlMaker, resource: unknown): Promise<JrdLink[]> {
-  if (typeof resource !== "string" || resource === "") throw new BadRequestError("No resource parameter");
-  const nickname = localNickname(urls, resource);
-  const user = await findUser(bank, nickname);
+  if (typeof resource !== "string") throw new BadRequestError("No resource parameter");
+  const target = localTarget(urls, resource);
+  if (target.kind === "object") return objectLinks(bank, target.id);
+  const user = await findUser(bank, target.nickname);
   if (!user) throw new NotFoundError(`No such user: ${resource}`);
   const person = localProfile(user, urls);
   return [
@@ -49,19 +54,41 @@ export async function resourceLinks(bank: Bank, urls: UrlMaker, resource: unknow
   ];
 }
 
-/** The nickname a resource names on this host; 404 for other hosts or forms. */
-function localNickname(urls: UrlMaker, resource: string): string {
-  if (/^https?:/i.test(resource)) return nicknameFromUrl(urls, resource);
+/** The feeds a non-user object's links name, in the original's order (federation.md §1). */
+const OBJECT_FEEDS = ["replies", "likes", "shares", "members", "followers", "following", "favorites", "lists"];
+
+/** A stored object's `links` as rels, then the feeds it has; 404 when unknown or deleted. */
+async function objectLinks(bank: Bank, id: string): Promise<JrdLink[]> {
+  const obj = await bank.find<AS>(OBJECT_TYPE, id);
+  if (!obj || isTombstone(obj)) throw new NotFoundError(`No such object: ${id}`);
+  const out: JrdLink[] = [];
+  if (isPlainObject(obj.links)) {
+    for (const [rel, link] of Object.entries(obj.links)) {
+      if (isPlainObject(link) && typeof link.href === "string") out.push({ rel, href: link.href });
+    }
+  }
+  for (const feed of OBJECT_FEEDS) {
+    const f = obj[feed];
+    if (isPlainObject(f) && typeof f.url === "string") out.push({ rel: feed, href: f.url });
+  }
+  return out;
+}
+
+type LocalTarget = { kind: "user"; nickname: string } | { kind: "object"; id: string };
+
+/** What a resource names on this host; 404 for other hosts or forms. */
+function localTarget(urls: UrlMaker, resource: string): LocalTarget {
+  if (/^https?:/i.test(resource)) return targetFromUrl(urls, resource);
   const address = resource.replace(/^acct:/i, "");
   const at = address.lastIndexOf("@");
   if (at <= 0) throw new NotFoundError("Unrecognized host");
   const host = address.slice(at + 1);
   if (!host || (host !== urls.hostname && host !== urls.host)) throw new NotFoundError("Unrecognized host");
-  return address.slice(0, at);
+  return { kind: "user", nickname: address.slice(0, at) };
 }
 
-/** `{base}/api/user/<nick>/profile` or `{base}/<nick>` of this server. */
-function nicknameFromUrl(urls: UrlMaker, resource: string): string {
+/** `{base}/api/user/<nick>/profile` or `{base}/<nick>` (a user), `{base}/api/<type>/…` (an object). */
+function targetFromUrl(urls: UrlMaker, resource: string): LocalTarget {
   let url: URL;
   try {
     url = new URL(resource);
@@ -72,8 +99,9 @@ function nicknameFromUrl(urls: UrlMaker, resource: string): string {
   if (url.host !== base.host) throw new NotFoundError("Unrecognized host");
   const path = url.pathname.slice(base.pathname.replace(/\/$/, "").length);
   const m = /^\/api\/user\/([^/]+)\/profile$/.exec(path) ?? /^\/([^/]+)$/.exec(path);
-  if (!m) throw new NotFoundError("Unknown object type");
-  return decodeURIComponent(m[1]);
+  if (m) return { kind: "user", nickname: decodeURIComponent(m[1]) };
+  if (/^\/api\/[^/]+\/./.test(path)) return { kind: "object", id: resource };
+  throw new NotFoundError("Unknown object type");
 }
 
 /** XRD (XML) rendering of links, for host-meta and lrdd. */

@@ -4,6 +4,14 @@ import { ADDRESS_FIELDS, OBJECT_FIELDS, isPlainObject, type AS } from "./as";
 const STRING_PROPS = ["id", "objectType", "displayName", "url", "published", "updated", "content", "summary"];
 const MAX_DEPTH = 16;
 
+/**
+ * The most addresses one of to/cc/bto/bcc may hold. Delivery, inbox
+ * placement and read checks walk every address, so an unbounded list is an
+ * unbounded amount of work for one request; a client that wants a wide
+ * audience addresses a collection (followers, public, a list) instead.
+ */
+export const MAX_ADDRESSES = 100;
+
 function fail(path: string, what: string): never {
   throw new BadRequestError(`Invalid ${path}: ${what}`);
 }
@@ -55,7 +63,7 @@ function validateMediaLink(v: unknown, path: string): void {
 /**
  * Checks an incoming activity's shape: a JSON object, `verb`/`content`/
  * `id`/times strings, object-valued fields objects, addresses arrays of
- * objects. Throws 400 with a clear message.
+ * at most MAX_ADDRESSES objects. Throws 400 with a clear message.
  */
 export function validateActivity(act: unknown): asserts act is AS {
   if (!isPlainObject(act)) throw new BadRequestError("Activity must be a JSON object");
@@ -69,6 +77,21 @@ export function validateActivity(act: unknown): asserts act is AS {
     const v = act[f];
     if (v === undefined) continue;
     if (!Array.isArray(v)) fail(f, "must be an array");
+    if (v.length > MAX_ADDRESSES) {
+      throw new BadRequestError(`Too many addresses in ${f}: at most ${MAX_ADDRESSES} per field (to, cc, bto, bcc); address a collection instead`);
+    }
     v.forEach((a: unknown, i: number) => validateObject(a, `${f}[${i}]`));
   }
+}
+
+/**
+ * 400 "Activity has no object" (the original's message) unless the activity
+ * has an object. Every verb needs one: the original refuses to save any
+ * activity without an object (api.md §7, "missing object → Activity has no
+ * object"), and none of its verbs (activities.md §2) is exempt, so neither
+ * is any of ours, known, unknown or URI verbs alike. Checked before anything
+ * is written, so a refused activity leaves nothing behind.
+ */
+export function requireObject(act: AS): void {
+  if (!isPlainObject(act.object)) throw new BadRequestError("Activity has no object");
 }

@@ -4,7 +4,7 @@ import { ForbiddenError, UnauthorizedError } from "../errors";
 import { findUser } from "../model/user";
 import { formBodyParser } from "./body";
 import type { ClientRecord } from "./clients";
-import { OAuthError, OAuthMessages, sendOAuthError } from "./errors";
+import { OAUTH_CHALLENGE, OAuthError, OAuthMessages, sendOAuthError } from "./errors";
 import { collectParams, hasOAuthCredentials, hasOAuthToken } from "./request-params";
 import { verifyClientRequest, verifyUserRequest, type VerifyDeps } from "./verify";
 
@@ -95,6 +95,11 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
   };
 
   const clientWrite = async (req: Request): Promise<AuthInfo> => {
+    // No OAuth at all is a missing login, not a malformed request: 401, as
+    // the other levels answer it (the original's library said 400 here).
+    if (!hasOAuthCredentials(req)) {
+      throw new UnauthorizedError("Client credentials required: sign the request with OAuth 1.0a", { headers: { "WWW-Authenticate": OAUTH_CHALLENGE } });
+    }
     // Check the signature first so a bad request gets the usual answers.
     const auth = await verifyClient(req);
     if (collectParams(req).oauth.oauth_token !== undefined) throw new OAuthError(400, OAuthMessages.tokenNotAllowed);

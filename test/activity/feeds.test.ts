@@ -24,7 +24,8 @@ test("feed collections: shape, links with encoded ids, paging through the engine
   assert.equal(first.links.self.href, url);
   assert.equal(first.links.prev.href, `${url}?since=${encodeURIComponent(posted[0]!)}`);
   assert.equal(first.links.next.href, `${url}?before=${encodeURIComponent(posted[19]!)}`);
-  assert.ok(Array.isArray(first.items[0].object.likes.items), "major feeds carry likes.items");
+  assert.ok(Array.isArray(first.items[0].object.replies.items), "major feeds carry replies.items");
+  assert.equal(first.items[0].object.likes.items, undefined, "likes.items only on liked objects, as in the original");
 
   const seen: string[] = [];
   let page = first;

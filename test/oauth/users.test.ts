@@ -102,10 +102,11 @@ describe("POST /api/users", () => {
     assert.deepEqual(res.body, { error: "Invalid email address provided" });
   });
 
-  it("refuses a request with no credentials with 400 text (client-write)", async () => {
+  it("refuses a request with no credentials with 401 (client-write; issue 8: the original said 400)", async () => {
     const res = await fetch(`${server.url}/api/users`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-    assert.equal(res.status, 400);
-    assert.equal(await res.text(), "Missing required parameter");
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("www-authenticate"), 'OAuth realm="OAuth"');
+    assert.match(((await res.json()) as { error: string }).error, /credentials/);
   });
 });
 
