@@ -22,6 +22,16 @@ export class Stream {
     await this.bank.append(STREAM_TYPE, this.name, id);
   }
 
+  /**
+   * Adds an id as the newest item unless the stream has it; returns whether
+   * it was added. What retried jobs use, so an activity lands once.
+   */
+  async addIfAbsent(id: string): Promise<boolean> {
+    if (await this.has(id)) return false;
+    await this.add(id);
+    return true;
+  }
+
   /** Number of items (0 for a stream never written). */
   async count(): Promise<number> {
     try {
