@@ -1,28 +1,23 @@
-import { NoSuchThingError } from "../databank";
-import { stamp } from "../model/ids";
+import type { JobQueue } from "../queue/job-queue";
 import type { Ctx } from "./context";
 
-export const DELIVERY_JOB_TYPE = "deliveryjob";
-
-/** A job record: one per activity waiting for distribution. */
-export interface DeliveryJob {
-  activity: string;
-  enqueued: string;
-  attempts: number;
-  lastError?: string;
-}
+/** The job kind that distributes a stored activity to its recipients. */
+export const DISTRIBUTE_JOB = "distribute";
+/** Job records of the version before the job queue, resumed once by `recover()`. */
+export const LEGACY_DELIVERY_JOB_TYPE = "deliveryjob";
 
 /**
- * The seam between saving an activity and delivering it. A job is written
- * to the bank before the work starts, so an activity whose distribution
- * was cut short (crash, restart) is picked up again by `recover()`.
+ * The seam between saving an activity and delivering it. The job is stored
+ * in the bank's job queue before the work starts, so an activity whose
+ * distribution was cut short (crash, restart) is picked up again by any
+ * worker, once (queue/job-queue.ts).
  */
 export interface DeliveryQueue {
   /** Records the job and starts it; with inline delivery, resolves when done. */
   enqueue(activityId: string): Promise<void>;
-  /** Resolves when every job started so far has finished. */
+  /** Resolves when every job this process started has finished. */
   drain(): Promise<void>;
-  /** Runs jobs left over in the bank (call once at startup); returns how many. */
+  /** Starts taking due jobs (every worker, at startup); returns how many it started now. */
   recover(): Promise<number>;
   /** Stops taking jobs and waits for those in flight. */
   close(): Promise<void>;
@@ -30,60 +25,51 @@ export interface DeliveryQueue {
 
 export type DeliveryWorker = (activityId: string) => Promise<void>;
 
-/** A DeliveryQueue whose job records live in the bank (type `deliveryjob`). */
-export class BankDeliveryQueue implements DeliveryQueue {
-  private readonly pending = new Set<Promise<void>>();
-  private closed = false;
+/** The job id of an activity's distribution: one job per activity, whoever enqueues it. */
+export function distributeJobId(activityId: string): string {
+  return `${DISTRIBUTE_JOB}:${activityId}`;
+}
 
+/** A DeliveryQueue over the bank's job queue. */
+export class BankDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly ctx: Ctx,
-    private readonly worker: DeliveryWorker,
-    /** true: enqueue waits for local delivery (deterministic reads right after a post) */
+    private readonly jobs: JobQueue,
+    worker: DeliveryWorker,
+    /** true: enqueue waits for local delivery (deterministic reads right after a post, in tests) */
     private readonly inline: boolean,
-  ) {}
+  ) {
+    jobs.handle(DISTRIBUTE_JOB, async (payload) => worker((payload as { activity: string }).activity));
+  }
 
   async enqueue(activityId: string): Promise<void> {
-    const job: DeliveryJob = { activity: activityId, enqueued: stamp(), attempts: 0 };
-    await this.ctx.bank.save(DELIVERY_JOB_TYPE, activityId, job);
-    if (this.closed) return; // left for recover() after restart
-    const run = this.track(this.run(job));
+    const job = await this.jobs.add(DISTRIBUTE_JOB, distributeJobId(activityId), { activity: activityId });
+    const run = this.jobs.runNow(job.id);
     if (this.inline) await run;
   }
 
-  private track(p: Promise<void>): Promise<void> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
-    return p;
-  }
-
-  private async run(job: DeliveryJob): Promise<void> {
-    try {
-      await this.worker(job.activity);
-      await this.ctx.bank.del(DELIVERY_JOB_TYPE, job.activity).catch((err: unknown) => {
-        if (!(err instanceof NoSuchThingError)) throw err;
-      });
-    } catch (err) {
-      const attempts = job.attempts + 1;
-      this.ctx.log.error({ err, activity: job.activity, attempts }, "delivery failed");
-      await this.ctx.bank
-        .save(DELIVERY_JOB_TYPE, job.activity, { ...job, attempts, lastError: String(err) })
-        .catch(() => undefined);
-    }
-  }
-
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  drain(): Promise<void> {
+    return this.jobs.drain();
   }
 
   async recover(): Promise<number> {
-    const jobs: DeliveryJob[] = [];
-    await this.ctx.bank.scan<DeliveryJob>(DELIVERY_JOB_TYPE, (j) => jobs.push(j));
-    for (const job of jobs) await this.track(this.run(job));
-    return jobs.length;
+    await this.adoptLegacyJobs();
+    const started = await this.jobs.poll();
+    this.jobs.start();
+    return started;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.drain();
+  close(): Promise<void> {
+    return this.jobs.close();
+  }
+
+  /** Moves job records of the earlier queue (one per activity) into the job queue. */
+  private async adoptLegacyJobs(): Promise<void> {
+    const legacy: { activity: string }[] = [];
+    await this.ctx.bank.scan<{ activity: string }>(LEGACY_DELIVERY_JOB_TYPE, (j) => legacy.push(j));
+    for (const { activity } of legacy) {
+      await this.jobs.add(DISTRIBUTE_JOB, distributeJobId(activity), { activity });
+      await this.ctx.bank.del(LEGACY_DELIVERY_JOB_TYPE, activity).catch(() => undefined);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { ADDRESS_FIELDS, PUBLIC, isPlainObject, sameId, type AS } from "../model/as";
-import { streamNames } from "../model/stream";
+import { streamNames, type UserStreamKind } from "../model/stream";
 import { isMajor } from "../model/vocabulary";
 import type { Ctx } from "./context";
 import { addressesOf, followersIdOf, isLocalList } from "./visibility";
@@ -38,20 +38,20 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
 /**
  * A user's inbox placement: `inbox`, `inbox/major|minor`; and when the
  * user's person is in `to` or `bto`, `inbox/direct` and its major/minor.
+ * Idempotent: a delivery job run again after a crash adds nothing twice
+ * and announces only what it added.
  */
 export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<void> {
   const major = isMajor(act);
-  await ctx.userStream(nick, "inbox").add(act.id);
-  await ctx.userStream(nick, major ? "inbox/major" : "inbox/minor").add(act.id);
+  const half = major ? "major" : "minor";
   const me = ctx.people.personId(nick);
   const direct = ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && sameId(a.id, me)));
-  if (direct) {
-    await ctx.userStream(nick, "inbox/direct").add(act.id);
-    await ctx.userStream(nick, major ? "inbox/direct/major" : "inbox/direct/minor").add(act.id);
+  const kinds: UserStreamKind[] = ["inbox", `inbox/${half}`];
+  if (direct) kinds.push("inbox/direct", `inbox/direct/${half}`);
+  const paths: string[] = [];
+  for (const kind of kinds) {
+    if (await ctx.userStream(nick, kind).addIfAbsent(act.id)) paths.push(`/api/user/${nick}/${kind}`);
   }
-  const half = major ? "major" : "minor";
-  const paths = [`/api/user/${nick}/inbox`, `/api/user/${nick}/inbox/${half}`];
-  if (direct) paths.push(`/api/user/${nick}/inbox/direct`, `/api/user/${nick}/inbox/direct/${half}`);
   announce(ctx, act, paths);
 }
 
@@ -122,9 +122,8 @@ export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | nul
   const r = await resolveRecipients(ctx, act);
   for (const nick of r.local) await placeInInbox(ctx, nick, act);
   for (const g of r.groups) {
-    await ctx.stream(streamNames.groupInbox(g)).add(act.id);
     // A local group's id is its API URL, so its inbox is `<id>/inbox`.
-    announce(ctx, act, [`${g}/inbox`]);
+    if (await ctx.stream(streamNames.groupInbox(g)).addIfAbsent(act.id)) announce(ctx, act, [`${g}/inbox`]);
   }
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);

@@ -6,6 +6,7 @@ import type { RawQuery } from "../model/paging";
 import { toAS2 } from "./as2";
 import { ANONYMOUS, Ctx, type EngineConfig, type Viewer } from "./context";
 import { BankDeliveryQueue, type DeliveryQueue } from "./delivery-queue";
+import { JobQueue, type JobQueueOptions } from "../queue/job-queue";
 import { distribute, type RemoteDelivery } from "./distribute";
 import { inbox, people, userFeed, type InboxKind, type OutboxKind } from "./feeds";
 import type { ObjectKey } from "./lookup";
@@ -37,6 +38,8 @@ export interface EngineOptions {
    * "background": a post returns once the delivery job is recorded.
    */
   delivery?: "inline" | "background";
+  /** Job queue settings (lease, poll interval, retries). */
+  jobs?: JobQueueOptions;
 }
 
 /** The activity engine: everything routes call. Inputs are parsed JSON; outputs are ready for res.json. */
@@ -93,8 +96,10 @@ export interface Engine {
 export function createEngine(opts: EngineOptions): Engine {
   const ctx = new Ctx(opts.bank, opts.urls, opts.config, opts.log);
   const remote = opts.remote ?? null;
+  const jobs = new JobQueue(opts.bank, opts.log.child({ component: "queue" }), opts.jobs);
   const queue = new BankDeliveryQueue(
     ctx,
+    jobs,
     async (activityId) => {
       const act = await ctx.activities.get(activityId);
       if (act) await distribute(ctx, act, remote);

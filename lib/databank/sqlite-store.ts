@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { DatabankError, NoSuchThingError, WrongTypeError, type Schema } from "databank";
+import { DatabankError, NoSuchItemError, NoSuchThingError, type Schema } from "databank";
+import { SqliteArrays, type ArrayTables } from "./sqlite-arrays";
 
 /**
  * The synchronous SQL side of the SQLite databank driver (sqlite.ts): one
@@ -30,6 +31,11 @@ export function tableName(type: string): string {
     throw new DatabankError(`Invalid databank type name: ${JSON.stringify(type)}`);
   }
   return "t:" + encodeName(type);
+}
+
+/** The array-items table of a databank type (see sqlite-arrays.ts): "a:" + the escaped name. */
+export function itemsTableName(type: string): string {
+  return "a:" + tableName(type).slice(2);
 }
 
 /**
@@ -63,6 +69,7 @@ export class SqliteStore {
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly tables = new Set<string>();
+  private readonly arrays = new SqliteArrays((sql) => this.stmt(sql));
 
   /**
    * Opens (creating if needed) the database file and the schema's tables.
@@ -101,6 +108,7 @@ export class SqliteStore {
       this.db = db;
       this.txn = db.transaction((fn: () => unknown) => fn());
       this.immediate(() => {
+        this.upgradeTables();
         for (const [type, def] of Object.entries(schema)) this.ensureTable(type, def.indices ?? []);
       });
     } catch (err) {
@@ -130,18 +138,13 @@ export class SqliteStore {
   /** The value stored under type/id, or undefined. */
   find(type: string, id: string): unknown {
     if (!this.hasTable(type)) return undefined;
-    const sql = `SELECT value FROM ${quoteIdent(tableName(type))} WHERE id = ?`;
-    const row = this.stmt(sql).get(String(id)) as { value: string } | undefined;
-    return row ? JSON.parse(row.value) : undefined;
+    const sql = `SELECT value, arr FROM ${quoteIdent(tableName(type))} WHERE id = ?`;
+    const row = this.stmt(sql).get(String(id)) as StoredRow | undefined;
+    return row ? this.decode(type, String(id), row) : undefined;
   }
   get(type: string, id: string): unknown {
     const value = this.find(type, id);
     if (value === undefined) throw new NoSuchThingError(type, id);
-    return value;
-  }
-  getArray(type: string, id: string): unknown[] {
-    const value = this.get(type, id);
-    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
     return value;
   }
 
@@ -150,31 +153,91 @@ export class SqliteStore {
     const results: Record<string, unknown> = {};
     for (const id of ids) results[String(id)] = null;
     if (ids.length === 0 || !this.hasTable(type)) return results;
-    const sql = `SELECT id, value FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
-    const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as { id: string; value: string }[];
-    for (const row of rows) results[row.id] = JSON.parse(row.value);
+    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
+    const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
+    for (const row of rows) results[row.id] = this.decode(type, row.id, row);
     return results;
   }
 
   /** Inserts unless the id exists; false if it did. */
   insert(type: string, id: string, value: unknown): boolean {
-    const sql = `INSERT INTO ${this.ensureTable(type)} (id, value) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`;
-    return this.stmt(sql).run(String(id), toJson(value)).changes > 0;
+    const t = this.ensureTable(type);
+    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING`;
+    const done = this.stmt(sql).run(String(id), ...this.encode(value)).changes > 0;
+    if (done) this.writeItems(type, String(id), value);
+    return done;
   }
   /** Replaces an existing value; false if there was none. */
   replace(type: string, id: string, value: unknown): boolean {
-    const sql = `UPDATE ${this.ensureTable(type)} SET value = ? WHERE id = ?`;
-    return this.stmt(sql).run(toJson(value), String(id)).changes > 0;
+    const sql = `UPDATE ${this.ensureTable(type)} SET value = ?, arr = ? WHERE id = ?`;
+    const done = this.stmt(sql).run(...this.encode(value), String(id)).changes > 0;
+    if (done) this.writeItems(type, String(id), value);
+    return done;
   }
   /** Inserts or replaces. */
   put(type: string, id: string, value: unknown): void {
     const t = this.ensureTable(type);
-    const sql = `INSERT INTO ${t} (id, value) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value`;
-    this.stmt(sql).run(String(id), toJson(value));
+    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value, arr = excluded.arr`;
+    this.stmt(sql).run(String(id), ...this.encode(value));
+    this.writeItems(type, String(id), value);
   }
   /** Deletes; false if there was nothing to delete. */
   delete(type: string, id: string): boolean {
-    return this.stmt(`DELETE FROM ${this.ensureTable(type)} WHERE id = ?`).run(String(id)).changes > 0;
+    const done = this.stmt(`DELETE FROM ${this.ensureTable(type)} WHERE id = ?`).run(String(id)).changes > 0;
+    if (done) this.arrays.clearItems(this.arrayTables(type).items, String(id));
+    return done;
+  }
+
+  /** Array operations (sqlite-arrays.ts); writes must run inside `immediate`. */
+  appendAll(type: string, id: string, items: unknown[]): void {
+    this.arrays.appendAll(this.arrayTables(type), type, String(id), items);
+  }
+  prependAll(type: string, id: string, items: unknown[]): void {
+    this.arrays.prependAll(this.arrayTables(type), type, String(id), items);
+  }
+  removeAll(type: string, id: string, items: unknown[]): void {
+    this.rawRow(type, id);
+    this.arrays.removeAll(this.arrayTables(type), type, String(id), items);
+  }
+  truncate(type: string, id: string, length: number): void {
+    this.rawRow(type, id);
+    this.arrays.truncate(this.arrayTables(type), type, String(id), length);
+  }
+
+  /** Length of the array at type/id (NoSuchThing / WrongType as databank says). */
+  arrayLength(type: string, id: string): number {
+    const n = this.hasTable(type) ? this.arrays.length(this.existingTables(type), type, String(id)) : undefined;
+    if (n === undefined) throw new NoSuchThingError(type, id);
+    return n;
+  }
+  /** Items [start, end) with Array.prototype.slice's rules for negative and missing bounds. */
+  slice(type: string, id: string, start: number, end: number): unknown[] {
+    const n = this.arrayLength(type, id);
+    const row = this.rawRow(type, id);
+    if (row.arr === null) return (JSON.parse(row.value) as unknown[]).slice(start, end);
+    const clamp = (x: number, dflt: number): number => {
+      const v = Number.isNaN(Number(x)) || x === undefined ? dflt : Math.trunc(Number(x));
+      return v < 0 ? Math.max(0, n + v) : Math.min(n, v);
+    };
+    return this.arrays.slice(this.existingTables(type).items, String(id), n, clamp(start, 0), clamp(end, n));
+  }
+  item(type: string, id: string, index: number): unknown {
+    const n = this.arrayLength(type, id);
+    const row = this.rawRow(type, id);
+    if (row.arr === null) {
+      if (!Number.isInteger(index) || index < 0 || index >= n) throw new NoSuchItemError(type, id, index);
+      return (JSON.parse(row.value) as unknown[])[index];
+    }
+    return this.arrays.item(this.existingTables(type).items, type, String(id), n, index);
+  }
+  indexOf(type: string, id: string, item: unknown): number {
+    this.arrayLength(type, id);
+    const row = this.rawRow(type, id);
+    if (row.arr === null) {
+      const text = JSON.stringify(item ?? null);
+      return (JSON.parse(row.value) as unknown[]).findIndex((x) => JSON.stringify(x ?? null) === text);
+    }
+    return this.arrays.indexOf(this.existingTables(type).items, String(id), item);
   }
 
   /**
@@ -185,7 +248,7 @@ export class SqliteStore {
   candidates(type: string, criteria: Record<string, unknown>): unknown[] {
     if (!this.hasTable(type)) return [];
     const { sql, params } = this.searchSql(type, criteria);
-    return (this.stmt(sql).all(...params) as { value: string }[]).map((r) => JSON.parse(r.value));
+    return (this.stmt(sql).all(...params) as (StoredRow & { id: string })[]).map((r) => this.decode(type, r.id, r));
   }
 
   /** The query plan of `candidates`, for operators and tests. */
@@ -210,7 +273,28 @@ export class SqliteStore {
       }
     }
     const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-    return { sql: `SELECT value FROM ${quoteIdent(tableName(type))}${clause}`, params };
+    return { sql: `SELECT id, value, arr FROM ${quoteIdent(tableName(type))}${clause}`, params };
+  }
+
+  /** [value, arr] columns for a value: an array keeps only its length in the main row. */
+  private encode(value: unknown): [string, number | null] {
+    return Array.isArray(value) ? ["null", value.length] : [toJson(value), null];
+  }
+  /** The items of an array value go to the items table; any other value clears them. */
+  private writeItems(type: string, id: string, value: unknown): void {
+    const { items } = this.arrayTables(type);
+    if (Array.isArray(value)) this.arrays.replaceItems(items, id, value);
+    else this.arrays.clearItems(items, id);
+  }
+  private decode(type: string, id: string, row: StoredRow): unknown {
+    if (row.arr === null) return JSON.parse(row.value);
+    return this.arrays.all(this.existingTables(type).items, id);
+  }
+  private rawRow(type: string, id: string): StoredRow {
+    if (!this.hasTable(type)) throw new NoSuchThingError(type, id);
+    const row = this.stmt(`SELECT value, arr FROM ${quoteIdent(tableName(type))} WHERE id = ?`).get(String(id));
+    if (!row) throw new NoSuchThingError(type, id);
+    return row as StoredRow;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -231,12 +315,45 @@ export class SqliteStore {
     return Boolean(found);
   }
 
-  /** Creates the type's table (and schema indexes) on first write; returns its quoted name. */
+  /** Both tables of a type that exists (reads). */
+  private existingTables(type: string): ArrayTables {
+    return { main: quoteIdent(tableName(type)), items: quoteIdent(itemsTableName(type)) };
+  }
+  /** Both tables of a type, created if needed (writes). */
+  private arrayTables(type: string): ArrayTables {
+    return { main: this.ensureTable(type), items: quoteIdent(itemsTableName(type)) };
+  }
+
+  /**
+   * Brings tables written by earlier versions to this layout: the `arr`
+   * column and the items table. Runs once per open, in the open's write
+   * transaction, so every process sees either the old or the new layout.
+   */
+  private upgradeTables(): void {
+    const mains = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't:%'").all() as {
+      name: string;
+    }[];
+    for (const { name } of mains) {
+      const cols = this.db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as { name: string }[];
+      if (!cols.some((c) => c.name === "arr")) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN arr INTEGER`);
+      this.createItemsTable("a:" + name.slice(2));
+    }
+  }
+
+  private createItemsTable(name: string): void {
+    const t = quoteIdent(name);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT NOT NULL, pos INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (id, pos)) WITHOUT ROWID`);
+    // Membership and removal find an item's first position by one index descent.
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent("j:" + name)} ON ${t} (id, item, pos)`);
+  }
+
+  /** Creates the type's tables (and schema indexes) on first write; returns the main table's quoted name. */
   private ensureTable(type: string, indices: string[] = this.schema[type]?.indices ?? []): string {
     const name = tableName(type);
     const t = quoteIdent(name);
     if (this.tables.has(name)) return t;
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, arr INTEGER)`);
+    this.createItemsTable(itemsTableName(type));
     for (const field of indices) {
       const expr = fieldExpression(field);
       if (!expr) continue; // searched by scanning instead
@@ -246,4 +363,10 @@ export class SqliteStore {
     this.tables.add(name);
     return t;
   }
+}
+
+/** A main-table row: JSON value text, and the length when the value is an array kept as items. */
+interface StoredRow {
+  value: string;
+  arr: number | null;
 }

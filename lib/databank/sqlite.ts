@@ -6,7 +6,6 @@ import {
   AlreadyExistsError,
   AlreadyConnectedError,
   NotConnectedError,
-  NoSuchItemError,
   WrongTypeError,
   type DatabankParams,
   type Schema,
@@ -34,11 +33,6 @@ function isBusy(err: unknown): boolean {
  */
 function only(cb: Done): Callback {
   return (err) => cb(err);
-}
-
-/** Array membership compares JSON text, as databank's memory driver does. */
-function sameItem(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** databank's matchesCriteria: every dotted property loosely equals its wanted value. */
@@ -187,55 +181,34 @@ export class SqliteDatabank extends Databank {
     this.prependAll(type, id, [item], cb);
   }
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
-    this.write(only(cb), (s) => s.put(type, id, [...this.arrayOrEmpty(s, type, id), ...items]));
+    this.write(only(cb), (s) => s.appendAll(type, id, items));
   }
   override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
-    this.write(only(cb), (s) => s.put(type, id, [...items, ...this.arrayOrEmpty(s, type, id)]));
+    this.write(only(cb), (s) => s.prependAll(type, id, items));
   }
 
   override item(type: string, id: string, index: number, cb: Callback): void {
-    this.query(cb, (s) => {
-      const list = s.getArray(type, id);
-      if (!Number.isInteger(index) || index < 0 || index >= list.length) throw new NoSuchItemError(type, id, index);
-      return list[index];
-    });
+    this.query(cb, (s) => s.item(type, id, index));
   }
   override slice(type: string, id: string, start: number, end: number, cb: Callback<unknown[]>): void {
-    this.query(cb, (s) => s.getArray(type, id).slice(start, end));
+    this.query(cb, (s) => s.slice(type, id, start, end));
   }
   override indexOf(type: string, id: string, item: unknown, cb: Callback<number>): void {
-    this.query(cb, (s) => s.getArray(type, id).findIndex((x) => sameItem(x, item)));
+    this.query(cb, (s) => s.indexOf(type, id, item));
   }
   override length(type: string, id: string, cb: Callback<number>): void {
-    this.query(cb, (s) => s.getArray(type, id).length);
+    this.query(cb, (s) => s.arrayLength(type, id));
   }
 
   override remove(type: string, id: string, item: unknown, cb: Done): void {
     this.removeAll(type, id, [item], cb);
   }
   override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
-    this.write(only(cb), (s) => {
-      const list = s.getArray(type, id);
-      // As databank's default: each item removes its first occurrence.
-      for (const item of items) {
-        const i = list.findIndex((x) => sameItem(x, item));
-        if (i !== -1) list.splice(i, 1);
-      }
-      s.put(type, id, list);
-    });
+    // As databank's default: each item removes its first occurrence.
+    this.write(only(cb), (s) => s.removeAll(type, id, items));
   }
   override truncate(type: string, id: string, length: number, cb: Done): void {
-    this.write(only(cb), (s) => {
-      const list = s.getArray(type, id);
-      if (list.length > length) s.put(type, id, list.slice(0, length));
-    });
-  }
-
-  private arrayOrEmpty(s: SqliteStore, type: string, id: string): unknown[] {
-    const value = s.find(type, id);
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
-    return value;
+    this.write(only(cb), (s) => s.truncate(type, id, length));
   }
 
   /** Runs `work` in one BEGIN IMMEDIATE transaction, retried on lock contention. */

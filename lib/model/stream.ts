@@ -22,6 +22,16 @@ export class Stream {
     await this.bank.append(STREAM_TYPE, this.name, id);
   }
 
+  /**
+   * Adds an id as the newest item unless the stream has it; returns whether
+   * it was added. What retried jobs use, so an activity lands once.
+   */
+  async addIfAbsent(id: string): Promise<boolean> {
+    if (await this.has(id)) return false;
+    await this.add(id);
+    return true;
+  }
+
   /** Number of items (0 for a stream never written). */
   async count(): Promise<number> {
     try {
@@ -159,20 +169,15 @@ export class Stream {
 }
 
 /**
- * Sizes of many streams in one read (0 for a stream never written). Used
- * when presenting a page of items, where one `count()` per feed per item
- * was most of the cost of a large page.
+ * Sizes of many streams (0 for a stream never written). Used when
+ * presenting a page of items. Each is one `length` (O(1) in the SQLite
+ * driver, where a stream is an item collection with its length kept beside
+ * it); reading the streams themselves would cost their whole length.
  */
 export async function countStreams(bank: Bank, names: Iterable<string>): Promise<Map<string, number>> {
   const unique = [...new Set(names)];
-  const out = new Map<string, number>();
-  if (unique.length === 0) return out;
-  const found = await bank.readAll<unknown[]>(STREAM_TYPE, unique);
-  for (const n of unique) {
-    const v = found[n];
-    out.set(n, Array.isArray(v) ? v.length : 0);
-  }
-  return out;
+  const counts = await Promise.all(unique.map((n) => new Stream(bank, n).count()));
+  return new Map(unique.map((n, i) => [n, counts[i]!]));
 }
 
 /** Names of the per-user streams. */
