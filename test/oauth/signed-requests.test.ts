@@ -34,8 +34,10 @@ describe("signed API requests", () => {
 
   it("accepts the same nonce with another timestamp", async () => {
     const nonce = `same-${Math.random()}`;
-    const a = await signedRequest(server.url, clientCreds(client), "GET", "/api/users", undefined, { nonce: () => nonce, timestamp: () => nowS() - 5 });
-    const b = await signedRequest(server.url, clientCreds(client), "GET", "/api/users", undefined, { nonce: () => nonce, timestamp: () => nowS() - 6 });
+    // One reference second: with nowS() read per request, a clock tick between them made both timestamps equal.
+    const t0 = nowS();
+    const a = await signedRequest(server.url, clientCreds(client), "GET", "/api/users", undefined, { nonce: () => nonce, timestamp: () => t0 - 5 });
+    const b = await signedRequest(server.url, clientCreds(client), "GET", "/api/users", undefined, { nonce: () => nonce, timestamp: () => t0 - 6 });
     assert.deepEqual([a.status, b.status], [200, 200]);
   });
 
