@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestServer } from "../support/server";
+import { registerClient, registerUser, signedRequest, userCreds } from "../support/oauth-client";
 import { SESSION_TYPE, type SessionRecord } from "../../lib/web/session-store";
 import { Browser, PASSWORD, registerVia } from "./support";
 
@@ -46,6 +47,23 @@ test("a password change logs out the person's other sessions and keeps the one t
     // The cookie of the ended session does not come back to life on its next request.
     await elsewhere.get("/main/account");
     assert.equal(await loggedInAs(elsewhere), null);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a password change through the API (PUT /api/user/:nickname) logs out the person's web sessions", async () => {
+  const server = await startTestServer();
+  try {
+    const client = await registerClient(server.url);
+    const jill = await registerUser(server.url, client, "jill", PASSWORD);
+    const web = new Browser(server.url);
+    await web.page("/main/login");
+    assert.equal((await web.submit("/main/login", { nickname: "jill", password: PASSWORD })).status, 303);
+    assert.equal(await loggedInAs(web), "jill");
+    const put = await signedRequest(server.url, userCreds(client, jill.token), "PUT", "/api/user/jill", { nickname: "jill", password: NEW_PASSWORD });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(await loggedInAs(web), null);
   } finally {
     await server.close();
   }
