@@ -15,6 +15,7 @@ import { createRouters } from "../routes";
 import { createEngine, type Engine } from "./activity";
 import { startOAuthServices } from "./oauth/services";
 import { createWebAuth, type WebAuth } from "./web/auth";
+import { PasswordCheck } from "./model/password-check";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 
 /** Largest JSON or form body we accept. */
@@ -37,6 +38,8 @@ export interface RouterContext {
   engine: Engine;
   /** Web sessions and login (lib/web); API reads accept the session too. */
   web: WebAuth;
+  /** The one throttled password check (every form that takes a password). */
+  passwords: PasswordCheck;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -60,12 +63,15 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const engine = createEngine({ bank: deps.bank, urls, config, log: deps.log.child({ component: "activity" }) });
-  const web = createWebAuth({ config, bank: deps.bank, log: deps.log });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web };
+  const passwords = new PasswordCheck(deps.bank);
+  const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords };
   const app = express();
 
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // Only a configured proxy's X-Forwarded-For/-Proto decide req.ip and
+  // req.secure (login throttling, PLAINTEXT signatures); anyone can send them.
+  app.set("trust proxy", config.trustProxy);
   app.locals.ctx = ctx;
 
   app.use(requestLogger(deps.log));
@@ -123,10 +129,12 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   const resumed = await ctx.engine.queue.recover();
   if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
+  ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
   return {
     async close() {
       oauth.stop();
       ctx.web.store.stopCleanup();
+      ctx.passwords.throttle.stopCleanup();
       await ctx.engine.queue.close();
     },
   };

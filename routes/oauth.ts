@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { BadRequestError, ForbiddenError } from "../lib/errors";
 import { csrfToken, hasValidCsrfToken } from "../lib/web/csrf";
+import { clientAddress } from "../lib/http/client-address";
+import { TooManyAttemptsError } from "../lib/model/password-check";
 import { formBodyParser } from "../lib/oauth/body";
 import { oauthErrorResponder } from "../lib/oauth/errors";
 import { verifyAccessTokenRequest, verifyRequestTokenRequest, type VerifyDeps } from "../lib/oauth/verify";
@@ -131,10 +133,12 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
       const p = await loadPendingAuthorization(bank, body.oauth_token);
       let rt: RequestTokenRecord;
       try {
-        rt = await loginForToken(bank, p.rt, body.username, body.password);
+        rt = await loginForToken({ bank, passwords: ctx.passwords }, p.rt, { username: body.username, password: body.password, address: clientAddress(req) });
       } catch (err) {
-        if (!(err instanceof LoginFailedError)) throw err;
-        showLogin(req, res, p, 400, err.message, typeof body.username === "string" ? body.username : "");
+        // Locked (429, with Retry-After) or wrong: the form again, with the reason.
+        if (!(err instanceof LoginFailedError) && !(err instanceof TooManyAttemptsError)) throw err;
+        res.set(err.headers);
+        showLogin(req, res, p, err.status === 429 ? 429 : 400, err.message, typeof body.username === "string" ? body.username : "");
         return;
       }
       if (deps.session && browserSession) await deps.session.login(req, res, rt.username!);

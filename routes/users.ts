@@ -86,6 +86,8 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
       const user = await self(req);
       const current = (await expand(user, user.nickname)) as { id: string; objectType: string; displayName?: string };
       const updated = await updateUser(bank, user.nickname, bodyOf(req), current);
+      // Every PUT sets the password: whoever logged in on the web with the old one is logged out.
+      await ctx.web.store.removeSessionsOf(updated.nickname);
       res.json(await userJson(updated, updated.nickname));
     } catch (err) {
       next(err);

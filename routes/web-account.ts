@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { HttpError, statusOf } from "../lib/errors";
 import { asyncHandler } from "../lib/http/async-handler";
+import { clientAddress } from "../lib/http/client-address";
 import type { WebActions } from "../lib/web/actions";
 import type { WebAuth } from "../lib/web/auth";
 import { csrfToken } from "../lib/web/csrf";
@@ -53,7 +54,7 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const continueTo = safeReturnPath(body.continue, "/");
     try {
-      const user = await web.login(req, res);
+      const user = await web.login(req);
       if (wantsJsonAnswer(req)) {
         res.json({ nickname: user.nickname, profile: await engine.getProfile(user.nickname, pages.engineViewer(req)), csrf: csrfToken(req) });
         return;
@@ -140,7 +141,9 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
     const me = pages.viewer(req);
     if (!me) return toLogin(req, res);
     try {
-      await actions.changePassword(me.nickname, (req.body ?? {}) as Record<string, unknown>);
+      await actions.changePassword(me.nickname, (req.body ?? {}) as Record<string, unknown>, clientAddress(req));
+      // Whoever logged in with the old password (perhaps a thief) is logged out; this session stays.
+      await web.endOtherSessions(req, me.nickname);
       if (wantsJsonAnswer(req)) res.json({ nickname: me.nickname, changed: true });
       else res.redirect(303, "/main/account?changed=1");
     } catch (err) {

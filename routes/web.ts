@@ -30,7 +30,7 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
   const { engine, config } = ctx;
   const api = createApiHelpers(ctx);
   const pages = new PageData({ config, urls: ctx.urls, engine, nicknameOf: deps.web.nicknameOf });
-  const actions = new WebActions({ config, bank: ctx.bank, urls: ctx.urls, engine });
+  const actions = new WebActions({ config, bank: ctx.bank, urls: ctx.urls, engine, passwords: ctx.passwords });
 
   router.use(NOT_OURS, (_req, _res, next) => next("router"));
 

@@ -1,5 +1,6 @@
 import { ConfigError } from "./errors";
 import type { KeySpec } from "./keys";
+import { trustProxyFromJson, trustProxyFromText, type TrustProxyResult } from "./trust-proxy";
 
 /** Returned when a value means "not set here" (null for a key that cannot be null). */
 export const UNSET: unique symbol = Symbol("unset");
@@ -91,7 +92,13 @@ export function coerceText(path: string, spec: KeySpec, text: string, from: stri
     case "objectArray":
       if (text.trim() === "") return [];
       return coerceJson(path, spec, parseJsonText(path, text, from, "a JSON array of objects"), from);
+    case "trustProxy":
+      return trustProxyValue(path, text, from, trustProxyFromText(text));
   }
+}
+
+function trustProxyValue(path: string, raw: unknown, from: string, r: TrustProxyResult): unknown {
+  return r.ok ? r.value : fail(path, raw, from, r.what);
 }
 
 /**
@@ -156,6 +163,8 @@ export function coerceJson(path: string, spec: KeySpec, value: unknown, from: st
       });
       return value;
     }
+    case "trustProxy":
+      return trustProxyValue(path, value, from, trustProxyFromJson(value));
   }
 }
 

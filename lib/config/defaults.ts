@@ -92,6 +92,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   proxyWhitelist: [],
   redirectToCanonical: true,
   redirectAddressToCanonical: false,
+  trustProxy: false,
   controlSocket: null,
   workerShutdownTimeout: 30000,
 };

@@ -30,6 +30,8 @@ Main keys (defaults in brackets):
   datadir [./data]       data directory (sqlite database, uploads)
   enableUploads [false]  accept file uploads into <datadir>/uploads
   key, cert [none]       TLS key and certificate files: serve HTTPS
+  trustProxy [false]     behind a reverse proxy: believe its X-Forwarded-For
+                         and -Proto (true, a hop count, or its addresses)
   children [auto]        number of worker processes
   logLevel [info]        fatal, error, warn, info, debug or trace
 

@@ -14,7 +14,9 @@ export type KeySpec =
   /** Free-form object (`params`): merged leaf by leaf, leaves kept as given. */
   | { kind: "object" }
   | { kind: "stringArray" }
-  | { kind: "objectArray"; required: readonly string[] };
+  | { kind: "objectArray"; required: readonly string[] }
+  /** `trustProxy`: Express' `trust proxy`: a boolean, a hop count, or addresses/subnets. */
+  | { kind: "trustProxy" };
 
 const MAX_MS = 2_147_483_647; // largest delay setTimeout accepts
 
@@ -84,6 +86,7 @@ export const KEY_SPECS = {
   proxyWhitelist: { kind: "stringArray" },
   redirectToCanonical: bool,
   redirectAddressToCanonical: bool,
+  trustProxy: { kind: "trustProxy" },
   controlSocket: str(true),
   workerShutdownTimeout: ms(0),
 } as const satisfies Record<SettableKey, KeySpec>;

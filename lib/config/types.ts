@@ -76,6 +76,11 @@ export interface PumpConfig {
   proxyWhitelist: string[];
   redirectToCanonical: boolean;
   redirectAddressToCanonical: boolean;
+  /**
+   * Express' `trust proxy` (new): false (default: X-Forwarded-* ignored),
+   * true (trust every hop), a number of hops, or addresses/subnets/names.
+   */
+  trustProxy: boolean | number | string[];
   controlSocket: string;
   /** Milliseconds a worker may take to drain on shutdown before it is killed (new). */
   workerShutdownTimeout: number;

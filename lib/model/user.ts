@@ -116,20 +116,6 @@ export async function readUser(bank: Bank, nickname: string): Promise<UserRecord
   return user;
 }
 
-let dummyHash: string | null = null;
-
-/**
- * The user if `password` is theirs, else null. An unknown nickname costs a
- * bcrypt comparison too, so timing does not tell which nicknames exist.
- */
-export async function verifyPassword(bank: Bank, nickname: unknown, password: unknown): Promise<UserRecord | null> {
-  const pw = typeof password === "string" ? password : "";
-  const user = typeof nickname === "string" && nickname !== "" ? await findUser(bank, nickname) : null;
-  dummyHash ??= await bcrypt.hash("not anyone's password", BCRYPT_COST);
-  const ok = await bcrypt.compare(pw, user?._passwordHash ?? dummyHash);
-  return ok && user && pw !== "" ? user : null;
-}
-
 /** Sets a new password (rules not checked: for administrators' tools). */
 export async function setPassword(bank: Bank, nickname: string, password: string): Promise<UserRecord> {
   const user = await readUser(bank, nickname);

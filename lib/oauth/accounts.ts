@@ -1,7 +1,8 @@
 import type { Bank } from "../databank";
 import type { PumpConfig } from "../config";
 import type { UrlMaker } from "../url-maker";
-import { createUser, deleteUser, verifyPassword, type UserRecord } from "../model/user";
+import { createUser, deleteUser, type UserRecord } from "../model/user";
+import type { PasswordCheck } from "../model/password-check";
 import { UnauthorizedError } from "../errors";
 import { deleteAccessTokensOf, mintAccessToken } from "./tokens";
 import type { ClientRecord } from "./clients";
@@ -38,15 +39,16 @@ export async function deleteAccount(bank: Bank, nickname: string): Promise<void>
 /**
  * The web UI's `POST /main/login` (api.md §12), called after 2-legged auth:
  * checks the password and hands the client the user's access token.
- * Bad nickname or password → 401 "Incorrect username or password".
+ * Bad nickname or password → 401 "Incorrect username or password"; the
+ * check is the one throttled check (429 when locked); `address` is the client's.
  */
 export async function loginAccount(
-  bank: Bank,
+  deps: { bank: Bank; passwords: PasswordCheck },
   consumerKey: string,
-  nickname: unknown,
-  password: unknown,
+  login: { nickname: unknown; password: unknown; address: string },
 ): Promise<{ user: UserRecord; token: string; secret: string }> {
-  const user = await verifyPassword(bank, nickname, password);
+  const { bank } = deps;
+  const user = await deps.passwords.verify(login);
   if (!user) throw new UnauthorizedError("Incorrect username or password");
   const { token, secret } = await mintAccessToken(bank, consumerKey, user.nickname);
   return { user, token, secret };

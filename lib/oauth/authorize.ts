@@ -1,6 +1,6 @@
 import type { Bank } from "../databank";
 import { BadRequestError } from "../errors";
-import { verifyPassword } from "../model/user";
+import type { PasswordCheck } from "../model/password-check";
 import { readClient, type ClientRecord } from "./clients";
 import { safeEqual } from "./random";
 import { findAccessToken, readRequestToken, updateRequestToken, type RequestTokenRecord } from "./tokens";
@@ -29,9 +29,17 @@ export async function bindToUser(bank: Bank, rt: RequestTokenRecord, nickname: s
   return updateRequestToken(bank, rt, { username: nickname, authenticated: true });
 }
 
-/** Checks the login form's credentials and binds the token to that user. */
-export async function loginForToken(bank: Bank, rt: RequestTokenRecord, username: unknown, password: unknown): Promise<RequestTokenRecord> {
-  const user = await verifyPassword(bank, username, password);
+/**
+ * Checks the login form's credentials (the one throttled check: 429 when
+ * locked) and binds the token to that user. `address` is the client's.
+ */
+export async function loginForToken(
+  deps: { bank: Bank; passwords: PasswordCheck },
+  rt: RequestTokenRecord,
+  login: { username: unknown; password: unknown; address: string },
+): Promise<RequestTokenRecord> {
+  const { bank } = deps;
+  const user = await deps.passwords.verify({ nickname: login.username, password: login.password, address: login.address });
   if (!user) throw new LoginFailedError("Incorrect username or password");
   return bindToUser(bank, rt, user.nickname);
 }

@@ -15,6 +15,19 @@ export class OAuthError extends HttpError {
   }
 }
 
+/**
+ * A PLAINTEXT-signed request that did not come over TLS (RFC 5849 §3.4.4:
+ * PLAINTEXT sends the secrets themselves). New, so it is answered like our
+ * other new refusals, as JSON `{"error": ...}` naming the reason.
+ */
+export class PlaintextNeedsTlsError extends HttpError {
+  constructor() {
+    super(401, "PLAINTEXT signatures are only accepted over HTTPS (RFC 5849 §3.4.4); use HMAC-SHA1, or connect with https://", {
+      headers: { "WWW-Authenticate": OAUTH_CHALLENGE },
+    });
+  }
+}
+
 /** The texts of the original's OAuth refusals, kept so clients that match on them keep working. */
 export const OAuthMessages = {
   missing: "Missing required parameter",
@@ -34,13 +47,21 @@ export function sendOAuthError(res: Response, err: OAuthError): void {
   res.status(err.status).set(err.headers).type("text/plain").send(err.message);
 }
 
+/** Answers a refusal of the signature check (OAuthError as text, PLAINTEXT without TLS as JSON); false for any other error. */
+export function sendSignatureRefusal(res: Response, err: unknown): boolean {
+  if (res.headersSent) return false;
+  if (err instanceof OAuthError) sendOAuthError(res, err);
+  else if (err instanceof PlaintextNeedsTlsError) res.status(err.status).set(err.headers).json({ error: err.message });
+  else return false;
+  return true;
+}
+
 /**
  * Error middleware for routers whose OAuth refusals must be plain text;
  * every other error goes on to the app's error handler.
  */
 export function oauthErrorResponder(): ErrorRequestHandler {
   return (err, _req, res, next) => {
-    if (err instanceof OAuthError && !res.headersSent) sendOAuthError(res, err);
-    else next(err);
+    if (!sendSignatureRefusal(res, err)) next(err);
   };
 }

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import type { Bank } from "../databank";
-import { OAuthError, OAuthMessages } from "./errors";
+import { OAuthError, OAuthMessages, PlaintextNeedsTlsError } from "./errors";
 import { checkNonce, claimOnce } from "./nonce";
 import { readClient, type ClientRecord } from "./clients";
 import { collectParams, requireParams } from "./request-params";
@@ -26,9 +26,10 @@ interface TokenLookup {
 
 /**
  * The checks every signed request goes through, in this order: required
- * params (400), signature method (400), consumer (400), the token (by
- * `lookupToken`, which throws its own refusals), signature (`badSignature`
- * status), then timestamp window and nonce (401). Nonces are stored only
+ * params (400), signature method (400; PLAINTEXT without TLS is 401 JSON),
+ * consumer (400), the token (by `lookupToken`, which throws its own
+ * refusals), signature (`badSignature` status), then timestamp window and
+ * nonce (401). Nonces are stored only
  * for correctly signed requests, so junk cannot fill the table.
  */
 async function verifySigned(
@@ -44,6 +45,8 @@ async function verifySigned(
   requireParams(oauth, opts.required);
   const method = oauth.oauth_signature_method!;
   if (!isSignatureMethod(method)) throw new OAuthError(400, OAuthMessages.method);
+  // req.secure: TLS here, or a trusted proxy's X-Forwarded-Proto (config trustProxy).
+  if (method === "PLAINTEXT" && !req.secure) throw new PlaintextNeedsTlsError();
   if (oauth.oauth_version !== undefined && oauth.oauth_version !== "1.0") throw new OAuthError(400, "Unsupported oauth_version");
 
   const client = await readClient(deps.bank, oauth.oauth_consumer_key!);

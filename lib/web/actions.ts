@@ -5,7 +5,8 @@ import type { UrlMaker } from "../url-maker";
 import type { AS } from "../model/as";
 import { PUBLIC } from "../model/as";
 import { BadRequestError } from "../errors";
-import { createUser, updateUser, verifyPassword, type UserRecord } from "../model/user";
+import { createUser, updateUser, type UserRecord } from "../model/user";
+import type { PasswordCheck } from "../model/password-check";
 import { textToHtml } from "./text";
 
 /** A form's fields (strings only; anything else counts as missing). */
@@ -36,6 +37,7 @@ export class WebActions {
       bank: Bank;
       urls: UrlMaker;
       engine: Engine;
+      passwords: PasswordCheck;
     },
   ) {}
 
@@ -120,9 +122,14 @@ export class WebActions {
     return this.deps.engine.updateProfile(nickname, changes, this.generator);
   }
 
-  /** Checks the current password, then sets the new one (the account rules apply). */
-  async changePassword(nickname: string, f: Fields): Promise<UserRecord> {
-    if (!(await verifyPassword(this.deps.bank, nickname, field(f, "old")))) throw new BadRequestError("Your current password is not correct.");
+  /**
+   * Checks the current password (throttled like a login: a stolen session
+   * must not become a way to guess it), then sets the new one (the account
+   * rules apply). `address` is the client's.
+   */
+  async changePassword(nickname: string, f: Fields, address: string): Promise<UserRecord> {
+    const ok = await this.deps.passwords.verify({ nickname, password: field(f, "old"), address });
+    if (!ok) throw new BadRequestError("Your current password is not correct.");
     const password = field(f, "password");
     if (password !== field(f, "repeat")) throw new BadRequestError("The new passwords don't match.");
     return updateUser(this.deps.bank, nickname, { nickname, password });

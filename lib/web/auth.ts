@@ -1,14 +1,14 @@
 import passport from "passport";
-import { Strategy as LocalStrategy } from "passport-local";
-import { Router, type Request, type Response } from "express";
+import { Router, type Request } from "express";
 import type { PumpConfig } from "../config";
 import type { Bank } from "../databank";
 import type { Logger } from "../log";
 import { UnauthorizedError } from "../errors";
-import { findUser, verifyPassword, type UserRecord } from "../model/user";
+import { findUser, type UserRecord } from "../model/user";
+import type { PasswordCheck } from "../model/password-check";
+import { clientAddress } from "../http/client-address";
 import { BankSessionStore } from "./session-store";
 import { createSessionMiddleware } from "./session";
-import { LoginThrottle, type ThrottleOptions, DEFAULT_THROTTLE } from "./throttle";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -20,10 +20,9 @@ declare global {
   }
 }
 
-/** The web UI's session login: store, passport, throttle, and hooks for other routers. */
+/** The web UI's session login: store, passport, and hooks for other routers. */
 export interface WebAuth {
   store: BankSessionStore;
-  throttle: LoginThrottle;
   /** Session + passport middlewares; mount before every router. */
   sessionRouter: Router;
   /** The local user logged in on this request's session, or null. */
@@ -32,34 +31,29 @@ export interface WebAuth {
    * Checks nickname and password (throttled: 429 when locked) and logs the
    * session in. Bad credentials → 401 "Incorrect username or password".
    */
-  login(req: Request, res: Response): Promise<UserRecord>;
+  login(req: Request): Promise<UserRecord>;
   /** Logs the session in as a user already verified (registration, OAuth page). */
   loginAs(req: Request, nickname: string): Promise<void>;
   logout(req: Request): Promise<void>;
+  /** Logs out every other session of `nickname` (after a password change); this request's stays. */
+  endOtherSessions(req: Request, nickname: string): Promise<number>;
 }
 
 export interface WebAuthDeps {
   config: Readonly<PumpConfig>;
   bank: Bank;
   log: Logger;
-  throttle?: ThrottleOptions;
+  /** The one throttled password check. */
+  passwords: PasswordCheck;
 }
 
 /** Builds the web session login (one passport instance per app, not the global one). */
 export function createWebAuth(deps: WebAuthDeps): WebAuth {
   const { bank, config } = deps;
   const store = new BankSessionStore(bank);
-  const throttle = new LoginThrottle(bank, deps.throttle ?? DEFAULT_THROTTLE);
 
+  // Passport keeps the session's user; passwords are checked by deps.passwords.
   const pp = new passport.Passport();
-  pp.use(
-    new LocalStrategy({ usernameField: "nickname", passwordField: "password", session: true }, (nickname, password, done) => {
-      verifyPassword(bank, nickname, password).then(
-        (user) => done(null, user ? { nickname: user.nickname } : false),
-        (err) => done(err),
-      );
-    }),
-  );
   pp.serializeUser((user, done) => done(null, user.nickname));
   pp.deserializeUser((nickname: unknown, done) => {
     if (typeof nickname !== "string") return done(null, false);
@@ -78,31 +72,16 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
 
   return {
     store,
-    throttle,
     sessionRouter,
     nicknameOf: (req) => req.user?.nickname ?? null,
-    async login(req, res) {
+    async login(req) {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const nickname = typeof body.nickname === "string" ? body.nickname.trim() : "";
-      const address = req.ip ?? req.socket.remoteAddress ?? "unknown";
-      await throttle.check(nickname, address);
-      const user = await new Promise<Express.User | false>((resolve, reject) => {
-        pp.authenticate("local", { session: false }, (err: unknown, u: Express.User | false) => (err ? reject(err) : resolve(u)))(
-          req,
-          res,
-          reject,
-        );
-      });
-      if (!user) {
-        await throttle.fail(nickname, address);
-        throw new UnauthorizedError("Incorrect username or password");
-      }
-      await throttle.succeed(user.nickname);
+      const user = await deps.passwords.verify({ nickname, password: body.password, address: clientAddress(req) });
+      if (!user) throw new UnauthorizedError("Incorrect username or password");
       // passport regenerates the session on login (no session fixation).
-      await logIn(req, user);
-      const record = await findUser(bank, user.nickname);
-      if (!record) throw new UnauthorizedError("Incorrect username or password");
-      return record;
+      await logIn(req, { nickname: user.nickname });
+      return user;
     },
     loginAs: (req, nickname) => logIn(req, { nickname }),
     logout: (req) =>
@@ -110,5 +89,6 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
         if (!req.session) return resolve();
         req.logout((err) => (err ? reject(err) : resolve()));
       }),
+    endOtherSessions: (req, nickname) => store.removeSessionsOf(nickname, req.sessionID),
   };
 }

@@ -72,6 +72,34 @@ export class BankSessionStore extends session.Store {
     await this.bank.save(SESSION_TYPE, sid, rec);
   }
 
+  /**
+   * Deletes every stored session logged in as `nickname` except `keepSid`
+   * (a password change logs out whoever used the old password); returns how many.
+   */
+  async removeSessionsOf(nickname: string, keepSid?: string): Promise<number> {
+    const doomed: string[] = [];
+    await this.bank.scan<SessionRecord>(SESSION_TYPE, (rec) => {
+      if (rec && typeof rec.sid === "string" && rec.sid !== keepSid && rec.data?.passport?.user === nickname) doomed.push(rec.sid);
+    });
+    for (const sid of doomed) await this.removeSession(sid);
+    return doomed.length;
+  }
+
+  /**
+   * Pushes a live session's expiry forward. Only an existing record is
+   * touched: a request that was in flight when its session was removed
+   * (logged out elsewhere) must not bring it back.
+   */
+  async touchSession(sid: string, data: session.SessionData): Promise<void> {
+    const rec: SessionRecord = { sid, expires: this.expiryOf(data), data: JSON.parse(JSON.stringify(data)) };
+    try {
+      // update, not save: it fails on a missing record instead of creating one.
+      await this.bank.update(SESSION_TYPE, sid, rec);
+    } catch (err) {
+      if (!(err instanceof NoSuchThingError)) throw err;
+    }
+  }
+
   async removeSession(sid: string): Promise<void> {
     try {
       await this.bank.del(SESSION_TYPE, sid);
@@ -96,7 +124,7 @@ export class BankSessionStore extends session.Store {
     settle(this.removeSession(sid), cb);
   }
   override touch(sid: string, data: session.SessionData, cb?: Callback): void {
-    settle(this.writeSession(sid, data), cb);
+    settle(this.touchSession(sid, data), cb);
   }
 }
 

@@ -111,11 +111,7 @@ describe("three-legged OAuth", () => {
     assert.deepEqual(second, first);
   });
 
-  it("works with PLAINTEXT signatures", async () => {
-    const at = await getAccessToken(server.url, app, "erin", PASSWORD, { signatureMethod: "PLAINTEXT" });
-    const res = await signedRequest(server.url, userCreds(app, at), "GET", "/api/whoami", undefined, { signatureMethod: "PLAINTEXT" });
-    assert.equal(res.status, 302);
-  });
+  // PLAINTEXT signatures need HTTPS (RFC 5849 §3.4.4): test/oauth/plaintext-tls.test.ts.
 
   describe("/oauth/request_token refusals", () => {
     it("400 Missing required parameter without any OAuth", async () => {

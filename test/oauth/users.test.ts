@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { clientCreds, registerClient, registerUser, signedRequest, userCreds, type ClientCreds } from "../support/oauth-client";
 import { readAccessToken } from "../../lib/oauth/tokens";
 import { loginAccount } from "../../lib/oauth/accounts";
+import { PasswordCheck } from "../../lib/model/password-check";
 
 const PASSWORD = "white*rabbit";
 
@@ -160,11 +161,12 @@ describe("loginAccount (for the web UI's POST /main/login)", () => {
 
   it("hands out the user's access token for the right password, 401 otherwise", async () => {
     const reg = await registerUser(server.url, client, "webby", PASSWORD);
-    const ok = await loginAccount(server.worker.bank, client.client_id, "webby", PASSWORD);
+    const deps = { bank: server.worker.bank, passwords: new PasswordCheck(server.worker.bank) };
+    const ok = await loginAccount(deps, client.client_id, { nickname: "webby", password: PASSWORD, address: "127.0.0.1" });
     assert.equal(ok.user.nickname, "webby");
     assert.deepEqual({ token: ok.token, secret: ok.secret }, reg.token);
     for (const [nick, pw] of [["webby", "wrong-password-1"], ["nobody", PASSWORD], ["webby", ""], [undefined, undefined]]) {
-      await assert.rejects(loginAccount(server.worker.bank, client.client_id, nick, pw), { status: 401, message: "Incorrect username or password" });
+      await assert.rejects(loginAccount(deps, client.client_id, { nickname: nick, password: pw, address: "127.0.0.1" }), { status: 401, message: "Incorrect username or password" });
     }
   });
 });

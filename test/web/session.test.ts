@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { openBank, type Bank } from "../../lib/databank";
 import { BankSessionStore } from "../../lib/web/session-store";
 import { sessionCookieOptions, SESSION_COOKIE } from "../../lib/web/session";
-import { LoginThrottle } from "../../lib/web/throttle";
+import { PasswordThrottle } from "../../lib/model/password-throttle";
 import { startTestServer, type TestServer } from "../support/server";
 import { getRequestToken, registerClient, registerUser, elementValue } from "../support/oauth-client";
 import { Browser, PASSWORD, registerVia, startWeb } from "./support";
@@ -43,17 +43,21 @@ test("session store: sessions round-trip, expire, and cleanup deletes only dead 
   assert.equal(await store.readSession("live"), null);
 });
 
-test("throttle: locks after the limit within the window, unlocks after the lockout", async () => {
+test("throttle: locks an (account, address) pair past the limit until its window ends; purges old windows", async () => {
   let now = 0;
-  const t = new LoginThrottle(bank, { perNickname: 3, perAddress: 100, windowMs: 1000, lockoutMs: 5000 }, () => now);
-  for (let i = 0; i < 3; i++) {
-    await t.check("zed", "1.2.3.4");
-    await t.fail("zed", "1.2.3.4");
-  }
-  await assert.rejects(t.check("zed", "9.9.9.9"), (e: any) => e.status === 429);
-  await t.check("amy", "1.2.3.4");
+  const t = new PasswordThrottle(bank, { perAccount: 3, perAddress: 100, windowMs: 5000 }, () => now);
+  for (let i = 0; i < 3; i++) await t.claim("zed", "1.2.3.4");
+  await assert.rejects(t.claim("ZED", "1.2.3.4"), (e: any) => e.status === 429 && e.headers["Retry-After"] === "5");
+  // Neither the same account elsewhere nor another account here is locked.
+  await t.claim("zed", "9.9.9.9");
+  const amy = await t.claim("amy", "1.2.3.4");
+  // A right password starts the pair afresh.
+  await t.succeeded(amy);
+  for (let i = 0; i < 3; i++) await t.claim("amy", "1.2.3.4");
   now += 6000;
-  await t.check("zed", "1.2.3.4");
+  await t.claim("zed", "1.2.3.4");
+  assert.equal(await t.purge(), 5);
+  assert.equal(await t.purge(), 0);
 });
 
 test("the session cookie as sent: HttpOnly, SameSite=Lax, no Secure on plain HTTP", async () => {
