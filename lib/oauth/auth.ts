@@ -4,7 +4,7 @@ import { ForbiddenError, UnauthorizedError } from "../errors";
 import { findUser } from "../model/user";
 import { formBodyParser } from "./body";
 import type { ClientRecord } from "./clients";
-import { OAUTH_CHALLENGE, OAuthError, OAuthMessages, sendOAuthError, sendSignatureRefusal } from "./errors";
+import { OAUTH_CHALLENGE, OAuthError, OAuthMessages, sendSignatureRefusal } from "./errors";
 import { collectParams, hasOAuthCredentials, hasOAuthToken } from "./request-params";
 import { verifyClientRequest, verifyUserRequest, type VerifyDeps } from "./verify";
 
