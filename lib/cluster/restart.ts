@@ -73,7 +73,7 @@ export class RollingRestart {
       return refuse("no workers", "restart refused: only one worker, so replacing it would mean downtime; restart the master instead");
     }
     if (!this.host.driverShared) {
-      return refuse("bad driver", `restart refused: the "${this.host.driver}" driver is not shared between processes (each worker has its own data); use sqlite or mongodb`);
+      return refuse("bad driver", `restart refused: the "${this.host.driver}" driver is not shared between processes (each worker has its own data); use sqlite, postgresql or mongodb`);
     }
     if (this.locked) {
       return refuse("aborted restart", "restart refused: an earlier zero-downtime restart failed; restart the master process as soon as possible", "error");

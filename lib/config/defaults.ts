@@ -20,7 +20,7 @@ export const NICKNAME_BLACKLIST: readonly string[] = [
 export const LOG_LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace"];
 
 /** Drivers we ship; any other name must be an installed `databank-<name>` package. */
-export const BUILTIN_DRIVERS: readonly string[] = ["sqlite", "mongodb", "memory"];
+export const BUILTIN_DRIVERS: readonly string[] = ["sqlite", "postgresql", "mongodb", "memory"];
 
 /** Drivers that keep data inside one process: one worker only, nothing shared. */
 export const UNSHARED_DRIVERS: readonly string[] = ["memory", "disk", "leveldb"];

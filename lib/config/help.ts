@@ -24,7 +24,7 @@ Main keys (defaults in brackets):
   urlPort [port]         port in public URLs (443 means https:// URLs)
   secret [none]          REQUIRED with the web UI: a long random string
   secretFile [none]      or a file holding it (created with a random secret)
-  driver [sqlite]        sqlite, mongodb, memory (tests only), or the <name>
+  driver [sqlite]        sqlite, postgresql, mongodb, memory (tests only), or the <name>
                          of an installed databank-<name> package
   params [{}]            driver settings, e.g. {"host": "db", "dbname": "pump"}
   datadir [./data]       data directory (sqlite database, uploads)

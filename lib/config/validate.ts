@@ -21,7 +21,7 @@ function origin(ctx: ValidateContext, key: SettableKey): string {
 function checkDriver(c: PumpConfig, ctx: ValidateContext): void {
   const { driver } = c;
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(driver)) {
-    throw new ConfigError(`driver: ${JSON.stringify(driver)} (from ${origin(ctx, "driver")}) is not a driver name; use sqlite, mongodb or memory.`);
+    throw new ConfigError(`driver: ${JSON.stringify(driver)} (from ${origin(ctx, "driver")}) is not a driver name; use sqlite, postgresql, mongodb or memory.`);
   }
   if (BUILTIN_DRIVERS.includes(driver)) return;
   try {
@@ -110,7 +110,7 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
     warnings.push(`driver "memory" keeps all data in the worker's memory: it is lost on exit and not shared between workers (use it for tests only)`);
   }
   if (UNSHARED_DRIVERS.includes(c.driver) && c.workers > 1) {
-    warnings.push(`children is ${c.workers} with driver "${c.driver}": each worker gets its own private database; set children to 1 or use sqlite or mongodb`);
+    warnings.push(`children is ${c.workers} with driver "${c.driver}": each worker gets its own private database; set children to 1 or use sqlite, postgresql or mongodb`);
   }
 }
 

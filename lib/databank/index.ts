@@ -20,13 +20,14 @@ let registered = false;
 
 /**
  * Registers our built-in drivers with databank's registry so
- * `Databank.get("sqlite" | "mongodb", params)` finds them. Any other name
+ * `Databank.get("sqlite" | "postgresql" | "mongodb", params)` finds them. Any other name
  * still resolves to an installed `databank-<name>` package, as in the original.
  */
 export function registerDrivers(): void {
   if (registered) return;
   Databank.register("sqlite", lazyDriver(() => require("./sqlite").SqliteDatabank));
   Databank.register("mongodb", lazyDriver(() => require("./mongodb").MongoDatabank));
+  Databank.register("postgresql", lazyDriver(() => require("./postgresql").PostgresDatabank));
   registered = true;
 }
 

@@ -1,0 +1,228 @@
+import { Pool, type PoolClient, type PoolConfig } from "pg";
+import {
+  Databank,
+  DatabankError,
+  AlreadyConnectedError,
+  NotConnectedError,
+  type DatabankParams,
+  type Schema,
+} from "databank";
+import { PgStore, schemaSql } from "./postgresql-store";
+
+type Callback<T = unknown> = (err: Error | null, value?: T) => void;
+type Done = (err: Error | null) => void;
+
+/** Serialization failures and deadlocks: the transaction is retried. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+/** databank's matchesCriteria: every dotted property loosely equals its wanted value. */
+function matches(value: unknown, criteria: Record<string, unknown>): boolean {
+  // Loose equality on purpose: it is databank's rule.
+  return Object.entries(criteria).every(([field, wanted]) => Databank.deepProperty(value, field) == wanted);
+}
+
+/**
+ * The databank driver for sites on several machines: PostgreSQL through
+ * `pg`. Every operation is one transaction on a pooled connection, so
+ * read-modify-write operations (incr, append, remove ...) are atomic across
+ * every process of every machine on the same database.
+ *
+ * params: `url` (a postgres:// connection string) or `host`, `port`,
+ * `user`, `password`, `database`; `poolSize` (default 10); `schema`.
+ */
+export class PostgresDatabank extends Databank {
+  override schema: Schema;
+  private readonly params: DatabankParams;
+  private pool: Pool | null = null;
+
+  constructor(params: DatabankParams = {}) {
+    super(params);
+    this.params = params;
+    this.schema = params.schema ?? {};
+  }
+
+  override connect(params: object | null, cb: Done): void {
+    if (this.pool) return void setImmediate(cb, new AlreadyConnectedError());
+    const settings: DatabankParams = { ...this.params, ...(params ?? {}) };
+    this.schema = settings.schema ?? this.schema;
+    const config: PoolConfig = {
+      connectionString: typeof settings.url === "string" ? settings.url : undefined,
+      host: settings.host as string | undefined,
+      port: settings.port as number | undefined,
+      user: settings.user as string | undefined,
+      password: settings.password as string | undefined,
+      database: (settings.database ?? settings.dbname) as string | undefined,
+      max: typeof settings.poolSize === "number" ? settings.poolSize : 10,
+    };
+    const pool = new Pool(config);
+    // An idle connection that dies (server restart) must not crash the process.
+    pool.on("error", () => undefined);
+    this.pool = pool;
+    this.settle(
+      (async () => {
+        const c = await pool.connect();
+        try {
+          // One creator at a time: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
+          await c.query("SELECT pg_advisory_lock(7413001)");
+          for (const sql of schemaSql(this.schema)) await c.query(sql);
+          await c.query("SELECT pg_advisory_unlock(7413001)");
+        } finally {
+          c.release();
+        }
+      })().catch(async (err: unknown) => {
+        this.pool = null;
+        await pool.end().catch(() => undefined);
+        throw new DatabankError(`Cannot use PostgreSQL database: ${(err as Error).message}`);
+      }),
+      only(cb),
+    );
+  }
+
+  override disconnect(cb: Done): void {
+    const pool = this.pool;
+    if (!pool) return void setImmediate(cb, new NotConnectedError());
+    this.pool = null;
+    this.settle(pool.end(), only(cb));
+  }
+
+  override create(type: string, id: string, value: unknown, cb: Callback): void {
+    this.tx(cb, async (s) => (await s.insert(type, id, value), value));
+  }
+  override read(type: string, id: string, cb: Callback): void {
+    this.run(cb, (s) => s.get(type, id));
+  }
+  override update(type: string, id: string, value: unknown, cb: Callback): void {
+    this.tx(cb, async (s) => (await s.replace(type, id, value), value));
+  }
+  override save(type: string, id: string, value: unknown, cb: Callback): void {
+    this.tx(cb, async (s) => (await s.put(type, id, value), value));
+  }
+  override del(type: string, id: string, cb: Done): void {
+    this.tx(only(cb), (s) => s.delete(type, id));
+  }
+  override readAll(type: string, ids: string[], cb: Callback<Record<string, unknown>>): void {
+    this.run(cb, (s) => s.getMany(type, ids));
+  }
+  override search(type: string, criteria: Record<string, unknown>, onResult: (v: any) => void, cb: Done): void {
+    this.run(
+      (err, found?: unknown[]) => {
+        if (err) return cb(err);
+        for (const value of found ?? []) onResult(value);
+        cb(null);
+      },
+      async (s) => (await s.candidates(type, criteria)).filter((v) => matches(v, criteria)),
+    );
+  }
+  override scan(type: string, onResult: (v: any) => void, cb: Done): void {
+    this.search(type, {}, onResult, cb);
+  }
+
+  override incr(type: string, id: string, cb: Callback<number>): void {
+    this.incrBy(type, id, 1, cb);
+  }
+  override decr(type: string, id: string, cb: Callback<number>): void {
+    this.incrBy(type, id, -1, cb);
+  }
+  override decrBy(type: string, id: string, n: number, cb: Callback<number>): void {
+    this.incrBy(type, id, -n, cb);
+  }
+  override incrBy(type: string, id: string, n: number, cb: Callback<number>): void {
+    this.tx(cb, (s) => s.incrBy(type, id, n));
+  }
+
+  override append(type: string, id: string, item: unknown, cb: Done): void {
+    this.appendAll(type, id, [item], cb);
+  }
+  override prepend(type: string, id: string, item: unknown, cb: Done): void {
+    this.prependAll(type, id, [item], cb);
+  }
+  override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
+    this.tx(only(cb), (s) => s.appendAll(type, id, items));
+  }
+  override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
+    this.tx(only(cb), (s) => s.prependAll(type, id, items));
+  }
+  override item(type: string, id: string, index: number, cb: Callback): void {
+    this.run(cb, (s) => s.item(type, id, index));
+  }
+  override slice(type: string, id: string, start: number, end: number, cb: Callback<unknown[]>): void {
+    // One transaction: the length and the page come from the same snapshot.
+    this.tx(cb, (s) => s.slice(type, id, start, end), "REPEATABLE READ READ ONLY");
+  }
+  override indexOf(type: string, id: string, item: unknown, cb: Callback<number>): void {
+    this.tx(cb, (s) => s.indexOf(type, id, item), "REPEATABLE READ READ ONLY");
+  }
+  override length(type: string, id: string, cb: Callback<number>): void {
+    this.run(cb, (s) => s.length(type, id));
+  }
+  override remove(type: string, id: string, item: unknown, cb: Done): void {
+    this.removeAll(type, id, [item], cb);
+  }
+  override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
+    // As databank's default: each item removes its first occurrence.
+    this.tx(only(cb), (s) => s.removeAll(type, id, items));
+  }
+  override truncate(type: string, id: string, length: number, cb: Done): void {
+    this.tx(only(cb), (s) => s.truncate(type, id, length));
+  }
+
+  /** A single-statement read on any pooled connection. */
+  private run<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
+    this.settle(this.withClient((c) => work(new PgStore(c, this.schema))), cb);
+  }
+
+  /** `work` in one transaction, retried on serialization failures and deadlocks. */
+  private tx<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>, mode = "READ COMMITTED"): void {
+    const attempt = async (n: number): Promise<T> => {
+      try {
+        return await this.withClient(async (c) => {
+          await c.query(`BEGIN ISOLATION LEVEL ${mode}`);
+          try {
+            const value = await work(new PgStore(c, this.schema));
+            await c.query("COMMIT");
+            return value;
+          } catch (err) {
+            await c.query("ROLLBACK").catch(() => undefined);
+            throw err;
+          }
+        });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && n < 20) {
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** n)));
+          return attempt(n + 1);
+        }
+        throw err;
+      }
+    };
+    this.settle(attempt(0), cb);
+  }
+
+  private async withClient<T>(work: (c: PoolClient) => Promise<T>): Promise<T> {
+    const pool = this.pool;
+    if (!pool) throw new NotConnectedError();
+    const c = await pool.connect();
+    try {
+      return await work(c);
+    } finally {
+      c.release();
+    }
+  }
+
+  /** Calls back once, on a later turn and outside any try, with databank's errors as they are. */
+  private settle<T>(p: Promise<T>, cb: Callback<T>): void {
+    p.then(
+      (value) => setImmediate(cb, null, value),
+      (err: unknown) => {
+        // NoSuchThing, AlreadyExists, WrongType ... are databank's; anything from pg is wrapped.
+        const e = err instanceof DatabankError ? err : Object.assign(new DatabankError(`PostgreSQL error: ${(err as Error).message}`), { cause: err });
+        setImmediate(cb, e);
+      },
+    );
+  }
+}
+
+/** Operations that return nothing call back with exactly one argument, as databank's own drivers do. */
+function only(cb: Done): Callback {
+  return (err) => cb(err);
+}

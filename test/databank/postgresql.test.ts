@@ -1,0 +1,74 @@
+// The PostgreSQL driver against a real server (PUMPIO_TEST_POSTGRES_URL,
+// started by .ci/run): the published databank-test suite, our stream suite,
+// and atomicity across connections (what several machines share).
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { openBank, type Bank } from "../../lib/databank";
+import { conformanceTest } from "../support/databank-conformance";
+import { streamConformance } from "../support/stream-conformance";
+import { freshDatabase, skipPostgres } from "../support/postgres";
+import { Stream } from "../../lib/model/stream";
+
+const drops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const drop of drops) await drop().catch(() => undefined);
+});
+
+async function database(tag: string): Promise<string> {
+  const db = await freshDatabase(tag);
+  drops.push(db.drop);
+  return db.url;
+}
+
+async function open(url: string, schema = {}): Promise<Bank> {
+  return openBank({ driver: "postgresql", params: { url }, schema });
+}
+
+conformanceTest("postgresql", async () => ({ url: await database("suite") }), { skip: skipPostgres });
+
+streamConformance(
+  "postgresql",
+  async () => {
+    const url = await database("streams");
+    const bank = await open(url);
+    return { bank, close: () => bank.disconnect() };
+  },
+  { skip: skipPostgres },
+);
+
+test("postgresql: increments and appends from many connections at once are all kept", { skip: skipPostgres }, async () => {
+  const url = await database("atomic");
+  const banks = await Promise.all([1, 2, 3, 4].map(() => open(url)));
+  try {
+    const work: Promise<unknown>[] = [];
+    banks.forEach((bank, b) => {
+      for (let i = 0; i < 25; i++) {
+        work.push(bank.incr("counter", "hits"));
+        work.push(bank.append("stream", "shared", `b${b}-${i}`));
+      }
+    });
+    await Promise.all(work);
+    assert.equal(await banks[0]!.read("counter", "hits"), 100);
+    const s = new Stream(banks[1]!, "shared");
+    assert.equal(await s.count(), 100);
+    assert.equal(new Set(await s.all()).size, 100);
+  } finally {
+    await Promise.all(banks.map((b) => b.disconnect()));
+  }
+});
+
+test("postgresql: searches narrow by schema indices and keep databank's matching rule", { skip: skipPostgres }, async () => {
+  const url = await database("search");
+  const schema = { song: { pkey: "id", indices: ["artist", "meta.label"] } };
+  const bank = await open(url, schema);
+  try {
+    await bank.create("song", "1", { id: "1", artist: "A", meta: { label: "x" } });
+    await bank.create("song", "2", { id: "2", artist: "B", meta: { label: "x" } });
+    await bank.create("song", "3", { id: "3", artist: "A", meta: { label: "y" } });
+    const found = await bank.search<{ id: string }>("song", { artist: "A", "meta.label": "y" });
+    assert.deepEqual(found.map((s) => s.id), ["3"]);
+    assert.deepEqual((await bank.search<{ id: string }>("song", { "meta.label": "x" })).map((s) => s.id).sort(), ["1", "2"]);
+  } finally {
+    await bank.disconnect();
+  }
+});
