@@ -23,6 +23,9 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
  * never returned, and `cleanup()` (run every `cleanupSession` ms when
  * started) deletes them from storage.
  */
+/** The part of a session's lifetime a touch may lag by before it is written. */
+const TOUCH_SLACK = 0.1;
+
 export class BankSessionStore extends session.Store {
   private timer: NodeJS.Timeout | null = null;
 
@@ -91,7 +94,13 @@ export class BankSessionStore extends session.Store {
    * (logged out elsewhere) must not bring it back.
    */
   async touchSession(sid: string, data: session.SessionData): Promise<void> {
-    const rec: SessionRecord = { sid, expires: this.expiryOf(data), data: JSON.parse(JSON.stringify(data)) };
+    const expires = this.expiryOf(data);
+    // A read is not a write: express-session touches on every request, and
+    // SQLite has one writer, so only a touch that moves the stored expiry by
+    // a tenth of the lifetime or more is written.
+    const stored = await this.bank.find<SessionRecord>(SESSION_TYPE, sid);
+    if (!stored || expires - stored.expires < this.ttlMs * TOUCH_SLACK) return;
+    const rec: SessionRecord = { sid, expires, data: JSON.parse(JSON.stringify(data)) };
     try {
       // update, not save: it fails on a missing record instead of creating one.
       await this.bank.update(SESSION_TYPE, sid, rec);

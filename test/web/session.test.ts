@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { openBank, type Bank } from "../../lib/databank";
-import { BankSessionStore } from "../../lib/web/session-store";
+import { BankSessionStore, SESSION_TYPE } from "../../lib/web/session-store";
 import { sessionCookieOptions, SESSION_COOKIE } from "../../lib/web/session";
 import { PasswordThrottle } from "../../lib/model/password-throttle";
 import { startTestServer, type TestServer } from "../support/server";
@@ -41,6 +41,25 @@ test("session store: sessions round-trip, expire, and cleanup deletes only dead 
   now += 120_000;
   assert.equal(await store.cleanup(), 1);
   assert.equal(await store.readSession("live"), null);
+});
+
+test("session store: a touch writes only when it moves the expiry by a tenth of the lifetime (reads do not write)", async () => {
+  let now = 5_000_000;
+  const store = new BankSessionStore(bank, 60_000, () => now);
+  const at = (t: number) => ({ cookie: { originalMaxAge: 60_000, expires: new Date(t + 60_000) }, csrfToken: "c" }) as never;
+  await store.writeSession("reader", at(now));
+  const stored = async () => (await bank.read(SESSION_TYPE, "reader")).expires as number;
+  const first = await stored();
+  now += 5_000; // under 6 s (a tenth of 60 s): no write
+  await store.touchSession("reader", at(now));
+  assert.equal(await stored(), first);
+  now += 2_000; // 7 s since the last write: written
+  await store.touchSession("reader", at(now));
+  assert.equal(await stored(), now + 60_000);
+  await store.removeSession("reader");
+  now += 30_000;
+  await store.touchSession("reader", at(now));
+  assert.equal(await store.readSession("reader"), null, "a touch never brings a removed session back");
 });
 
 test("throttle: locks an (account, address) pair past the limit until its window ends; purges old windows", async () => {
