@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { runApiBench } from "./api";
 import { runRollingRestartBench } from "./rolling-restart";
 import { runWebBench } from "./web";
+import { runStreamsBench } from "./streams";
 
 interface Benchmark {
   name: string;
@@ -21,6 +22,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "rolling-restart", run: () => runRollingRestartBench() },
   { name: "api", run: () => runApiBench() },
   { name: "web", run: () => runWebBench() },
+  { name: "streams", run: () => runStreamsBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");
