@@ -58,7 +58,11 @@ describe("API: the HTML that is kept", () => {
       assert.match(obj.content, /<strong>bold<\/strong>/);
       assert.match(obj.content, /<img src="https:\/\/example.com\/cat.png" alt="cat" \/>/);
     }
-    assert.equal(act._html, undefined, "the storage mark stays private");
+    // The storage mark stays private, at every level of what is shown.
+    for (const path of ["/api/user/mallory/feed", "/api/user/mallory/inbox", "/api/user/mallory/profile", pathOf(act.links.self.href)]) {
+      const res = await api.req(mallory.creds, "GET", path);
+      assert.doesNotMatch(res.text, /"_/, path);
+    }
   });
 
   it("updates (PUT object, PUT profile, PUT activity) are sanitised too", async () => {
