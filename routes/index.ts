@@ -11,6 +11,7 @@ import { createApiUserRouter } from "./api-user";
 import { createApiActivityRouter } from "./api-activity";
 import { createApiObjectsRouter } from "./api-objects";
 import { createWebRouter } from "./web";
+import { createSiteFilesRouter } from "./site-files";
 
 /**
  * Every router of the app, in mount order (Express takes the first match,
@@ -25,6 +26,8 @@ export function createRouters(ctx: RouterContext): Router[] {
   const viewerOf = (nickname: string | null): Viewer =>
     nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
   return [
+    // /favicon.ico and /shared/*.js: no session, and before /:nickname takes them.
+    createSiteFilesRouter(ctx),
     web.sessionRouter,
     createWebfingerRouter(ctx),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),

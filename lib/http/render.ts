@@ -2,6 +2,7 @@ import { Eta } from "eta";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../version";
+import { sanitizeHtml } from "../model/html";
 import { createViewHelpers } from "../web/view-helpers";
 import { clientBundlePath } from "../web/client-bundle";
 
@@ -23,6 +24,7 @@ export interface RendererOptions {
   prefix?: string;
   owner?: string | null;
   ownerURL?: string | null;
+  /** Extra footer HTML (config `appendFooter`), sanitised once here like user HTML. */
   appendFooter?: string | null;
   /** Extra script URLs (config `scripts`), loaded after the client bundle. */
   scripts?: readonly string[];
@@ -74,7 +76,7 @@ export function createRenderer(site: string, viewsDir = join(packageRoot(), "vie
     viewer: null,
     csrf: null,
     scripts,
-    footer: { owner: opts.owner ?? null, ownerURL: opts.ownerURL ?? null, append: opts.appendFooter ?? null },
+    footer: { owner: opts.owner ?? null, ownerURL: opts.ownerURL ?? null, append: opts.appendFooter ? sanitizeHtml(opts.appendFooter) : null },
     disableRegistration: opts.disableRegistration ?? false,
   };
   return {

@@ -10,7 +10,12 @@ export interface SecurityOptions {
 
 /**
  * Security headers (helmet). The CSP follows the original's, minus the CDN
- * hosts (every asset is served locally) and minus 'unsafe-eval'.
+ * hosts (every asset is served locally), minus 'unsafe-eval', and minus
+ * 'unsafe-inline' for styles: our pages use only the stylesheet, so an
+ * inline style that got into a page (a post laying itself over the site's
+ * header, say) is not applied. Images: our own, and http(s) ones from
+ * elsewhere (avatars and pictures of other servers' posts), no `data:`;
+ * plain http only while the site itself is served over http.
  */
 export function securityHeaders(opts: SecurityOptions): RequestHandler {
   const ws = opts.https ? "wss" : "ws";
@@ -25,9 +30,9 @@ export function securityHeaders(opts: SecurityOptions): RequestHandler {
         defaultSrc: ["'self'"],
         connectSrc: ["'self'", `${ws}://${opts.host}`],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'"],
         fontSrc: ["'self'"],
-        imgSrc: ["*", "data:"],
+        imgSrc: opts.https ? ["'self'", "https:"] : ["'self'", "https:", "http:"],
         objectSrc: ["'none'"],
         mediaSrc: ["*"],
         childSrc: ["'self'", "www.youtube.com"],

@@ -2,6 +2,7 @@ import { AlreadyExistsError, type Bank } from "../databank";
 import { BadRequestError } from "../errors";
 import type { UrlMaker } from "../url-maker";
 import { clone, isPlainObject, stripPrivate, type AS } from "./as";
+import { cleanForStorage, cleanOnRead } from "./html";
 import { newUuid, stamp } from "./ids";
 import type { LocalPeople } from "./local-people";
 import { classOf, looksLikeList } from "./vocabulary";
@@ -45,7 +46,8 @@ export class ObjectStore {
   ) {}
 
   async get(id: string): Promise<AS | null> {
-    return this.bank.find<AS>(OBJECT_TYPE, id);
+    const found = await this.bank.find<AS>(OBJECT_TYPE, id);
+    return found && cleanOnRead(found);
   }
 
   /** Many objects at once; missing ids are absent from the map. */
@@ -54,7 +56,7 @@ export class ObjectStore {
     const out = new Map<string, AS>();
     if (list.length === 0) return out;
     const found = await this.bank.readAll<AS>(OBJECT_TYPE, list);
-    for (const id of list) if (found[id]) out.set(id, found[id]!);
+    for (const id of list) if (found[id]) out.set(id, cleanOnRead(found[id]!));
     return out;
   }
 
@@ -64,8 +66,9 @@ export class ObjectStore {
     return rec ? this.get(rec.id) : null;
   }
 
-  /** Stores a new object (already minted); 400 if the id is taken. */
+  /** Stores a new object (already minted), its HTML sanitised; 400 if the id is taken. */
   async create(obj: AS): Promise<AS> {
+    cleanForStorage(obj);
     try {
       await this.bank.create(OBJECT_TYPE, obj.id, obj);
     } catch (err) {
@@ -79,8 +82,10 @@ export class ObjectStore {
     return obj;
   }
 
+  /** Stores an object over its old copy, its HTML sanitised. */
   async save(obj: AS): Promise<AS> {
     trimFeeds(obj);
+    cleanForStorage(obj);
     return this.bank.save(OBJECT_TYPE, obj.id, obj);
   }
 
@@ -164,6 +169,6 @@ export class ObjectStore {
     for (const k of TOMBSTONE_KEYS) if (obj[k] !== undefined) dead[k] = obj[k];
     dead.updated = now;
     dead.deleted = now;
-    return this.bank.save(OBJECT_TYPE, obj.id, dead);
+    return this.bank.save(OBJECT_TYPE, obj.id, cleanForStorage(dead));
   }
 }

@@ -2,6 +2,7 @@ import { AlreadyExistsError, type Bank } from "../databank";
 import { BadRequestError } from "../errors";
 import type { UrlMaker } from "../url-maker";
 import { isPlainObject, refOf, type AS } from "./as";
+import { cleanForStorage, cleanOnRead } from "./html";
 import type { ObjectStore } from "./activity-object";
 import { newUuid, stamp } from "./ids";
 import { UUID_INDEX_TYPE } from "./activity-object";
@@ -37,14 +38,15 @@ export class ActivityStore {
   }
 
   async get(id: string): Promise<AS | null> {
-    return this.bank.find<AS>(ACTIVITY_TYPE, id);
+    const found = await this.bank.find<AS>(ACTIVITY_TYPE, id);
+    return found && cleanOnRead(found);
   }
 
   async getMany(ids: string[]): Promise<Map<string, AS>> {
     const out = new Map<string, AS>();
     if (ids.length === 0) return out;
     const found = await this.bank.readAll<AS>(ACTIVITY_TYPE, [...new Set(ids)]);
-    for (const id of ids) if (found[id]) out.set(id, found[id]!);
+    for (const id of ids) if (found[id]) out.set(id, cleanOnRead(found[id]!));
     return out;
   }
 
@@ -53,8 +55,9 @@ export class ActivityStore {
     return rec ? this.get(rec.id) : null;
   }
 
-  /** Stores a new activity as given (references already compressed). */
+  /** Stores a new activity (references already compressed), its HTML sanitised. */
   async create(act: AS): Promise<AS> {
+    cleanForStorage(act);
     try {
       await this.bank.create(ACTIVITY_TYPE, act.id, act);
     } catch (err) {
@@ -70,7 +73,7 @@ export class ActivityStore {
 
   async save(act: AS): Promise<AS> {
     act.updated = stamp();
-    return this.bank.save(ACTIVITY_TYPE, act.id, act);
+    return this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(act));
   }
 
   /** Effaces an activity: keeps actor, object, id and times; marks it deleted. */
@@ -80,7 +83,7 @@ export class ActivityStore {
     for (const k of EFFACED_KEYS) if (act[k] !== undefined) kept[k] = act[k];
     kept.updated = now;
     kept.deleted = now;
-    return this.bank.save(ACTIVITY_TYPE, act.id, kept);
+    return this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(kept));
   }
 
   /** The id of the object's post/create activity, or null if never posted. */

@@ -1,14 +1,13 @@
-import { sanitizeHtml } from "../activity/scrub";
-
 type Obj = Record<string, any>;
 
 /**
  * Helpers every template gets as `it.h`. Templates escape everything by
- * default; the only raw output of user content is `h.html()`, which
- * re-sanitises it here even though the engine sanitised it on input.
+ * default; the only raw output of user content is `h.html()`, which is
+ * given HTML as the stores hand it out: sanitised when it was written (or,
+ * for records of an older version, when read) by model/html.ts.
  */
 export interface ViewHelpers {
-  /** User HTML (content/summary), re-sanitised: safe for `<%~ %>`. */
+  /** Stored user HTML (content/summary, already sanitised by the store): for `<%~ %>`. */
   html(value: unknown): string;
   /** A safe link target: our own URLs as paths, other http(s) URLs as-is, anything else "#". */
   href(value: unknown): string;
@@ -38,12 +37,12 @@ export function createViewHelpers(base: string): ViewHelpers {
   };
   const obj = (v: unknown): Obj | null => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : null);
   const text = (v: unknown, max = 80): string => {
-    const plain = sanitizeHtml(str(v)).replace(/<[^>]*>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ").trim();
+    const plain = str(v).replace(/<[^>]*>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ").trim();
     const decoded = plain.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
     return decoded.length > max ? `${decoded.slice(0, max - 1)}…` : decoded;
   };
   return {
-    html: (v) => sanitizeHtml(str(v)),
+    html: str,
     href,
     name(v) {
       const o = obj(v);

@@ -44,7 +44,8 @@ test("a posted note gets minted ids, urls, feeds, generator, content and cc foll
   assert.equal(act.to, undefined);
   assert.deepEqual(act.cc.map((c: { id: string }) => c.id), [`${base}/api/user/alice/followers`]);
   assert.equal(act.cc[0].displayName, "Followers");
-  assert.equal(act.content, `<a href='${base}/alice'>alice</a> posted <a href='${note.url}'>a note</a>`);
+  // The generated content (activities.md §11), stored like any HTML: through the sanitiser.
+  assert.equal(act.content, `<a rel="nofollow noopener" href="${base}/alice">alice</a> posted <a rel="nofollow noopener" href="${note.url}">a note</a>`);
 
   const me = viewer(engine, "alice");
   assert.equal((await engine.streams.feed("alice", "feed/major", {}, me)).totalItems, 1);

@@ -25,7 +25,7 @@ test("a reply lands in the parent's replies and is addressed to the parent's aut
   const reply = await engine.postActivity("bob", { object: { objectType: "comment", content: "answer", inReplyTo: { id: parent.object.id, objectType: "note" } } }, CLIENT);
   assert.deepEqual(reply.to.map((a: { id: string }) => a.id), [engine.personId("alice")]);
   assert.deepEqual(reply.cc.map((a: { id: string }) => a.id), ["http://social.example/api/user/alice/followers"]);
-  assert.match(reply.content, /posted <a href='[^']+'>a comment<\/a> in reply to <a href='[^']+'>a note<\/a>$/);
+  assert.match(reply.content, /posted <a rel="nofollow noopener" href="[^"]+">a comment<\/a> in reply to <a rel="nofollow noopener" href="[^"]+">a note<\/a>$/);
   const alice = viewer(engine, "alice");
   const note = await engine.getObject("note", uuidOf(parent.object.id), alice);
   assert.equal(note.replies.totalItems, 1);

@@ -103,7 +103,7 @@ test("edit profile: display name and bio show on the profile page", async () => 
   assert.equal(r.location, "/carol");
   const html = await alice.page("/carol");
   assert.match(html, /Carol C\./);
-  assert.match(html, /Gardener\.<br>Likes tea\./);
+  assert.match(html, /Gardener\.<br \/>Likes tea\./);
   assert.match(html, /Leeds/);
   assert.match(await carol.page("/main/settings"), /value="Carol C\."/);
 });
