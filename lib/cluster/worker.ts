@@ -12,6 +12,7 @@ import { ConnectionDrainer } from "./drain";
 import { dropPrivileges } from "./privileges";
 import { RealtimeConnections } from "./realtime";
 import { startRealtime } from "../web/realtime";
+import { PgBus, type PgNotifier } from "../web/realtime/pg-bus";
 
 /** A running app server: its listening sockets, its bank, and how to stop it. */
 export interface RunningWorker {
@@ -73,7 +74,9 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger): Pr
   const drainers = [new ConnectionDrainer(server), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
   const realtime = new RealtimeConnections();
   // WebSocket /main/realtime on this server; its sockets close with a reconnect hint via `realtime`.
-  startRealtime(server, app, { bank, log, connections: realtime });
+  // On PostgreSQL, realtime updates go through the database (LISTEN/NOTIFY), so they reach every machine.
+  const bus = bank.driver === "postgresql" ? new PgBus(bank.raw as unknown as PgNotifier, log.child({ component: "realtime" })) : undefined;
+  startRealtime(server, app, { bank, log, connections: realtime, bus });
 
   let port: number;
   let bouncePort: number | null = null;

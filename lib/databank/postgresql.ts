@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type PoolConfig } from "pg";
+import { Client, Pool, type PoolClient, type PoolConfig } from "pg";
 import {
   Databank,
   DatabankError,
@@ -34,6 +34,7 @@ export class PostgresDatabank extends Databank {
   override schema: Schema;
   private readonly params: DatabankParams;
   private pool: Pool | null = null;
+  private config: PoolConfig | null = null;
 
   constructor(params: DatabankParams = {}) {
     super(params);
@@ -54,6 +55,7 @@ export class PostgresDatabank extends Databank {
       database: (settings.database ?? settings.dbname) as string | undefined,
       max: typeof settings.poolSize === "number" ? settings.poolSize : 10,
     };
+    this.config = config;
     const pool = new Pool(config);
     // An idle connection that dies (server restart) must not crash the process.
     pool.on("error", () => undefined);
@@ -166,6 +168,48 @@ export class PostgresDatabank extends Databank {
     this.tx(only(cb), (s) => s.truncate(type, id, length));
   }
 
+  /**
+   * Publishes a message on a channel to every listener on the database
+   * (every worker of every machine): PostgreSQL's NOTIFY, delivered after
+   * commit, at most 8000 bytes.
+   */
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.withClient((c) => c.query("SELECT pg_notify($1, $2)", [channel, payload]));
+  }
+
+  /**
+   * Listens on a channel with a dedicated connection (LISTEN needs one that
+   * stays open), reconnecting after a drop. Returns the function that stops.
+   */
+  async listen(channel: string, onMessage: (payload: string) => void, onError: (err: unknown) => void = () => {}): Promise<() => Promise<void>> {
+    if (!this.config) throw new NotConnectedError();
+    const config = this.config;
+    let stopped = false;
+    let client: Client | null = null;
+    const open = async (): Promise<void> => {
+      const c = new Client(config);
+      c.on("notification", (n) => {
+        if (n.channel === channel && typeof n.payload === "string") onMessage(n.payload);
+      });
+      c.on("error", (err) => {
+        onError(err);
+        c.end().catch(() => undefined);
+        // Retry until stopped: updates published while disconnected are lost, which realtime tolerates (clients re-read on reconnect).
+        if (!stopped) setTimeout(() => void open().catch(onError), 1000).unref();
+      });
+      await c.connect();
+      await c.query(`LISTEN ${quoteChannel(channel)}`);
+      if (stopped) await c.end();
+      else client = c;
+    };
+    await open();
+    return async () => {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+      client = null;
+    };
+  }
+
   /** A single-statement read on any pooled connection. */
   private run<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
     this.settle(this.withClient((c) => work(new PgStore(c, this.schema))), cb);
@@ -220,6 +264,11 @@ export class PostgresDatabank extends Databank {
       },
     );
   }
+}
+
+/** A channel name as a quoted SQL identifier (LISTEN takes no parameters). */
+function quoteChannel(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
 }
 
 /** Operations that return nothing call back with exactly one argument, as databank's own drivers do. */
