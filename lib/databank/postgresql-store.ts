@@ -97,20 +97,24 @@ export class PgStore {
     return out;
   }
 
-  /** Writes a whole value (array or not), replacing items. */
+  /**
+   * Writes a whole value (array or not), replacing items. A value that is
+   * not an array is one statement (safe outside a transaction); an array
+   * is several, so the driver runs it in one.
+   */
   private async writeValue(type: string, id: string, value: unknown, mode: "insert" | "update" | "upsert"): Promise<boolean> {
     const isArr = Array.isArray(value);
     const params = [type, id, isArr ? null : JSON.stringify(value ?? null), isArr ? value.length : null, isArr ? 0 : null, isArr ? value.length - 1 : null];
     const cols = "(type, id, value, arr, lo, hi) VALUES ($1, $2, $3, $4, $5, $6)";
+    // Items of a value that was an array go with it (a new row has none).
+    const clear = mode === "insert" ? "" : `WITH cleared AS (DELETE FROM ${ITEMS} WHERE type = $1 AND id = $2) `;
     let sql: string;
     if (mode === "insert") sql = `INSERT INTO ${VALUES} ${cols} ON CONFLICT (type, id) DO NOTHING`;
-    else if (mode === "upsert") sql = `INSERT INTO ${VALUES} ${cols} ON CONFLICT (type, id) DO UPDATE SET value = EXCLUDED.value, arr = EXCLUDED.arr, lo = EXCLUDED.lo, hi = EXCLUDED.hi`;
-    else sql = `UPDATE ${VALUES} SET value = $3, arr = $4, lo = $5, hi = $6 WHERE type = $1 AND id = $2`;
+    else if (mode === "upsert") sql = `${clear}INSERT INTO ${VALUES} ${cols} ON CONFLICT (type, id) DO UPDATE SET value = EXCLUDED.value, arr = EXCLUDED.arr, lo = EXCLUDED.lo, hi = EXCLUDED.hi`;
+    else sql = `${clear}UPDATE ${VALUES} SET value = $3, arr = $4, lo = $5, hi = $6 WHERE type = $1 AND id = $2`;
     const done = ((await this.c.query(sql, params)).rowCount ?? 0) > 0;
-    if (!done) return false;
-    await this.c.query(`DELETE FROM ${ITEMS} WHERE type = $1 AND id = $2`, [type, id]);
-    if (isArr && value.length > 0) await this.insertItems(type, id, 0, value);
-    return true;
+    if (done && isArr && value.length > 0) await this.insertItems(type, id, 0, value);
+    return done;
   }
 
   private async insertItems(type: string, id: string, firstPos: number, list: unknown[]): Promise<void> {
@@ -131,9 +135,9 @@ export class PgStore {
     await this.writeValue(type, id, value, "upsert");
   }
   async delete(type: string, id: string): Promise<void> {
-    const r = await this.c.query(`DELETE FROM ${VALUES} WHERE type = $1 AND id = $2`, [type, id]);
+    const sql = `WITH cleared AS (DELETE FROM ${ITEMS} WHERE type = $1 AND id = $2) DELETE FROM ${VALUES} WHERE type = $1 AND id = $2`;
+    const r = await this.c.query(sql, [type, id]);
     if ((r.rowCount ?? 0) === 0) throw new NoSuchThingError(type, id);
-    await this.c.query(`DELETE FROM ${ITEMS} WHERE type = $1 AND id = $2`, [type, id]);
   }
 
   /** Adds n to a number value (created as 0), atomically under the row lock. */

@@ -88,19 +88,19 @@ export class PostgresDatabank extends Databank {
   }
 
   override create(type: string, id: string, value: unknown, cb: Callback): void {
-    this.tx(cb, async (s) => (await s.insert(type, id, value), value));
+    this.write(value, cb, async (s) => (await s.insert(type, id, value), value));
   }
   override read(type: string, id: string, cb: Callback): void {
     this.run(cb, (s) => s.get(type, id));
   }
   override update(type: string, id: string, value: unknown, cb: Callback): void {
-    this.tx(cb, async (s) => (await s.replace(type, id, value), value));
+    this.write(value, cb, async (s) => (await s.replace(type, id, value), value));
   }
   override save(type: string, id: string, value: unknown, cb: Callback): void {
-    this.tx(cb, async (s) => (await s.put(type, id, value), value));
+    this.write(value, cb, async (s) => (await s.put(type, id, value), value));
   }
   override del(type: string, id: string, cb: Done): void {
-    this.tx(only(cb), (s) => s.delete(type, id));
+    this.run(only(cb), (s) => s.delete(type, id));
   }
   override readAll(type: string, ids: string[], cb: Callback<Record<string, unknown>>): void {
     this.run(cb, (s) => s.getMany(type, ids));
@@ -147,12 +147,14 @@ export class PostgresDatabank extends Databank {
   override item(type: string, id: string, index: number, cb: Callback): void {
     this.run(cb, (s) => s.item(type, id, index));
   }
+  // Reads of a length and then a page are two statements without a
+  // transaction (fewer round trips): a write between them shifts the page
+  // as a write just before the read would, which paging already allows.
   override slice(type: string, id: string, start: number, end: number, cb: Callback<unknown[]>): void {
-    // One transaction: the length and the page come from the same snapshot.
-    this.tx(cb, (s) => s.slice(type, id, start, end), "REPEATABLE READ READ ONLY");
+    this.run(cb, (s) => s.slice(type, id, start, end));
   }
   override indexOf(type: string, id: string, item: unknown, cb: Callback<number>): void {
-    this.tx(cb, (s) => s.indexOf(type, id, item), "REPEATABLE READ READ ONLY");
+    this.run(cb, (s) => s.indexOf(type, id, item));
   }
   override length(type: string, id: string, cb: Callback<number>): void {
     this.run(cb, (s) => s.length(type, id));
@@ -210,7 +212,13 @@ export class PostgresDatabank extends Databank {
     };
   }
 
-  /** A single-statement read on any pooled connection. */
+  /** A whole-value write: one statement (no transaction) unless the value is an array. */
+  private write<T>(value: unknown, cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
+    if (Array.isArray(value)) this.tx(cb, work);
+    else this.run(cb, work);
+  }
+
+  /** Work without a transaction on any pooled connection (single statements, reads). */
   private run<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
     this.settle(this.withClient((c) => work(new PgStore(c, this.schema))), cb);
   }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { PUBLIC, addr, postNote, startApi, streamIds } from "./support";
 import { freshDatabase, skipPostgres } from "../support/postgres";
 
-test("the API on PostgreSQL: follow, post, inbox, paging", { skip: skipPostgres, timeout: 120_000 }, async (t) => {
+test("the API on PostgreSQL: follow, post, inbox, paging", { skip: skipPostgres, timeout: 400_000 }, async (t) => {
   const db = await freshDatabase("api");
   t.after(db.drop);
   const api = await startApi(["--driver", "postgresql", "--params.url", db.url]);
