@@ -1,6 +1,6 @@
 import { isPlainObject, type AS } from "../model/as";
 import type { Ctx } from "./context";
-import { objectAccess } from "./visibility";
+import { accessByPost, isAuthor, objectAccess } from "./visibility";
 
 /**
  * What an object embedded in something else may show one viewer (issue 8).
@@ -44,6 +44,25 @@ export class EmbedGuard {
       this.answers.set(obj.id, answer);
     }
     return answer;
+  }
+
+  /**
+   * Decides for many objects at once: their post activities are read in
+   * two batched reads (none for those in `known`, such as the activities
+   * of the page being presented, which are usually the objects' posts).
+   */
+  async prime(objs: AS[], known: AS[] = []): Promise<void> {
+    const todo = objs.filter((o) => typeof o.id === "string" && o.objectType !== "person" && !this.answers.has(o.id));
+    if (todo.length === 0) return;
+    const inHand = new Map(known.filter((a) => typeof a.id === "string").map((a) => [a.id as string, a]));
+    const posts = await this.ctx.activities.postActivitiesOf(todo.map((o) => o.id as string), inHand);
+    for (const o of todo) {
+      if (this.answers.has(o.id)) continue;
+      const answer = isAuthor(o, this.viewerId)
+        ? Promise.resolve(true)
+        : accessByPost(this.ctx, posts.get(o.id) ?? null, this.viewerId).then((a) => a !== "denied");
+      this.answers.set(o.id, answer);
+    }
   }
 
   /** The object itself when the viewer may see it, else its stub. */

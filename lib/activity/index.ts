@@ -75,7 +75,7 @@ export interface Engine {
     favorites(nickname: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
     lists(nickname: string, type: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
     listMembers(listUuid: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
-    objectFeed(type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer): Promise<AS>;
+    objectFeed(type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
     group(key: ObjectKey, feed: "members" | "inbox" | "documents", query: RawQuery, viewer: Viewer): Promise<AS>;
   };
   /** AS2 form of any output of this engine. */
@@ -145,7 +145,7 @@ export function createEngine(opts: EngineOptions): Engine {
       favorites: (n, q, v, r) => favorites(core, n, q, v, r),
       lists: (n, t, q, v, r) => lists(core, n, t, q, v, r),
       listMembers: (u, q, v, r) => listMembers(core, u, q, v, r),
-      objectFeed: (t, k, f, q, v) => objectFeed(core, t, k, f, q, v),
+      objectFeed: (t, k, f, q, v, r) => objectFeed(core, t, k, f, q, v, r),
       group: (k, f, q, v) => groupFeed(core, k, f, q, v),
     },
     asAS2: (json) => toAS2(json, { base: opts.urls.base }),

@@ -73,7 +73,15 @@ export async function listMembers(core: Core, uuid: string, query: RawQuery, vie
 }
 
 /** GET /api/:type/:uuid/{likes,replies,shares} (or `?id=`): author-or-recipient. */
-export async function objectFeed(core: Core, type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function objectFeed(
+  core: Core,
+  type: string,
+  key: ObjectKey,
+  feed: "likes" | "replies" | "shares",
+  query: RawQuery,
+  viewer: Viewer,
+  read: ReadOptions = {},
+): Promise<AS> {
   const { ctx } = core;
   const obj = await findObject(ctx, type, key);
   await assertCanRead(ctx, obj, viewer);
@@ -89,7 +97,7 @@ export async function objectFeed(core: Core, type: string, key: ObjectKey, feed:
     const page = await objectPage(ctx, stream, args, undefined, { viewerId: viewer.personId, followed: true });
     return objectCollection({ displayName: `Shares of ${name}`, url, ...page });
   }
-  const page = await objectPage(ctx, stream, args, objectFilter(ctx, viewer.personId), { viewerId: viewer.personId, flags: true });
+  const page = await objectPage(ctx, stream, args, objectFilter(ctx, viewer.personId), { viewerId: viewer.personId, flags: true }, read);
   for (const item of page.items) delete item.inReplyTo;
   return objectCollection({ displayName: `Replies to ${name}`, url, ...page });
 }

@@ -51,6 +51,7 @@ export async function presentObject(
 export async function presentObjects(ctx: Ctx, stored: AS[], opts: ObjectPresentOptions): Promise<AS[]> {
   const cache = await prefetchCounts(ctx, stored);
   const guard = new EmbedGuard(ctx, opts.viewerId);
+  await guard.prime(stored);
   const out: AS[] = [];
   for (const s of stored) out.push(await presentObject(ctx, s, opts, cache, guard));
   return out;
@@ -84,6 +85,8 @@ function referencedIds(acts: AS[]): Set<string> {
 export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOptions): Promise<AS[]> {
   const found = await ctx.objects.getMany(referencedIds(acts));
   const guard = new EmbedGuard(ctx, opts.viewerId);
+  // The page's own activities are usually their objects' posts: no second read of them.
+  await guard.prime([...found.values()], acts);
   const stubs = new WeakSet<AS>();
   const expand = async (ref: AS, guarded: boolean): Promise<AS> => {
     const s = typeof ref.id === "string" ? found.get(ref.id) : undefined;
