@@ -1,4 +1,4 @@
-import { isPlainObject, type AS } from "../model/as";
+import type { AS } from "../model/as";
 import type { Ctx } from "./context";
 import { accessByPost, isAuthor, objectAccess } from "./visibility";
 
@@ -76,9 +76,4 @@ export function stubOf(obj: AS): AS {
   const out: AS = { id: obj.id };
   if (typeof obj.objectType === "string") out.objectType = obj.objectType;
   return out;
-}
-
-/** True for a stub made by stubOf (or any bare reference). */
-export function isStub(obj: unknown): boolean {
-  return isPlainObject(obj) && Object.keys(obj).every((k) => k === "id" || k === "objectType");
 }

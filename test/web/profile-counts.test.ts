@@ -1,5 +1,6 @@
 /**
- * Issue 8, item 13: the counts on a profile match what the viewer can see.
+ * Issue 8, item 13: the counts on a profile (and on an object's page)
+ * match what the viewer can see.
  * alice posts three public notes and one for her followers, and likes the
  * followers-only one; an anonymous visitor of /alice sees "Posts (3)" above
  * three posts, a "Recent activity" count equal to its items, and a
@@ -7,8 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { getAccessToken, registerClient, signedRequest, userCreds } from "../support/oauth-client";
 import type { TestServer } from "../support/server";
-import { Browser, registerVia, startWeb, textOf } from "./support";
+import { Browser, PASSWORD, registerVia, startWeb, textOf } from "./support";
 
 /** The items of the stream list with this id. */
 function itemsOf(html: string, id: string): number {
@@ -74,5 +76,32 @@ describe("profile counts match what the viewer can see", () => {
     const favs = await alice.page("/alice/favorites");
     assert.equal(headingCount(favs, "favorites"), 1);
     assert.equal(cardCount(favs, "/favorites"), 1);
+  });
+
+  test("an object page's Replies heading counts the replies the viewer can see", async () => {
+    const res = await alice.request("POST", "/main/post", {
+      form: { _csrf: alice.csrf ?? "", content: "ask me anything", to: "public" },
+      headers: { Accept: "application/json" },
+    });
+    const note = (JSON.parse(res.text) as { object: { id: string; url: string; author?: unknown } }).object;
+    const bob = new Browser(server.url);
+    await registerVia(bob, "bob");
+    const client = await registerClient(server.url, { application_name: "bob's client" });
+    const creds = userCreds(client, await getAccessToken(server.url, client, "bob", PASSWORD));
+    const aliceId = (await signedRequest(server.url, creds, "GET", "/api/user/alice/profile")).body.id;
+    // A reply for alice's eyes only.
+    const reply = await signedRequest(server.url, creds, "POST", "/api/user/bob/feed", {
+      verb: "post",
+      to: [{ id: aliceId, objectType: "person" }],
+      object: { objectType: "comment", content: "just between us", inReplyTo: { id: note.id, objectType: "note" } },
+    });
+    assert.equal(reply.status, 200, reply.text);
+    const path = new URL(note.url).pathname;
+    const seen = await anon.page(path);
+    assert.equal(itemsOf(seen, "replies"), 0);
+    assert.equal(headingCount(seen, "replies"), 0);
+    const own = await alice.page(path);
+    assert.equal(itemsOf(own, "replies"), 1);
+    assert.equal(headingCount(own, "replies"), 1);
   });
 });
