@@ -78,7 +78,8 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
     const v = pages.engineViewer(req);
     const api = String(obj.id).replace(/^https?:\/\/[^/]+/, "").replace(ctx.urls.path, "");
     const load = (feed: "likes" | "replies" | "shares", param: string) =>
-      pages.stream(req, `${api}/${feed}`, (q) => engine.streams.objectFeed(obj.objectType, { id: obj.id }, feed, q, v), param);
+      // Headings count what the viewer can see (replies are filtered), as on profiles.
+      pages.stream(req, `${api}/${feed}`, (q) => engine.streams.objectFeed(obj.objectType, { id: obj.id }, feed, q, v, { visibleTotal: true }), param);
     return { replies: await load("replies", "before"), likes: await load("likes", "likesBefore"), shares: await load("shares", "sharesBefore") };
   };
 

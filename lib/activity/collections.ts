@@ -11,9 +11,34 @@ export interface Page {
 /** Filter for a batch of stream ids (true = show). */
 export type Keep = (ids: string[]) => Promise<boolean[]>;
 
-/** Reads one page, filtered when `keep` is given (totalItems stays unfiltered). */
-export function readPage(stream: Stream, args: PageArgs, keep?: Keep): Promise<Page> {
-  return keep ? stream.filteredPage(args, keep) : stream.page(args);
+/** How a stream read counts: the API's `totalItems` is the stored size (api.md §6). */
+export interface ReadOptions {
+  /**
+   * Count only the items `keep` lets through, so a page can say how many
+   * the viewer can see (issue 8: "Posts (4)" above 3 posts). Costs a scan
+   * of the whole stream, so only the web pages ask for it.
+   */
+  visibleTotal?: boolean;
+}
+
+const COUNT_CHUNK = 200;
+
+/** How many items of the whole stream pass `keep`, read in chunks. */
+export async function countKept(stream: Stream, keep: Keep): Promise<number> {
+  const total = await stream.count();
+  let kept = 0;
+  for (let pos = 0; pos < total; pos += COUNT_CHUNK) {
+    const flags = await keep(await stream.range(pos, pos + COUNT_CHUNK, total));
+    kept += flags.filter(Boolean).length;
+  }
+  return kept;
+}
+
+/** Reads one page, filtered when `keep` is given (totalItems unfiltered unless `visibleTotal`). */
+export async function readPage(stream: Stream, args: PageArgs, keep?: Keep, opts: ReadOptions = {}): Promise<Page> {
+  if (!keep) return stream.page(args);
+  const page = await stream.filteredPage(args, keep);
+  return opts.visibleTotal ? { ids: page.ids, total: await countKept(stream, keep) } : page;
 }
 
 function withQuery(url: string, key: string, value: string): string {

@@ -1,6 +1,7 @@
 import { isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
 import { countStreams, streamNames } from "../model/stream";
 import type { Ctx } from "./context";
+import { EmbedGuard } from "./embed";
 import { canSeeObject } from "./visibility";
 
 /** How much per-viewer decoration an object gets (api.md §6 finishers, §8). */
@@ -115,7 +116,10 @@ export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions): Promis
     if (isPlainObject(obj.shares)) obj.shares.items = await objectsFor(ctx, await ctx.stream(streamNames.shares(obj.id)).range(0, ITEMS));
     if (isPlainObject(obj.replies)) obj.replies.items = await visibleReplies(ctx, obj.id, viewerId);
     if (obj.objectType === "collection" && isPlainObject(obj.members)) {
-      obj.members.items = await objectsFor(ctx, await ctx.stream(streamNames.members(obj.id)).range(0, ITEMS));
+      // A list may hold notes as well as persons: members the viewer may not read are stubs.
+      const guard = new EmbedGuard(ctx, viewerId);
+      const members = await objectsFor(ctx, await ctx.stream(streamNames.members(obj.id)).range(0, ITEMS));
+      obj.members.items = await Promise.all(members.map((m) => guard.show(m)));
     }
   }
   if (viewerId && opts.flags) {

@@ -3,7 +3,7 @@ import { isPlainObject, type AS } from "../model/as";
 import { pageList, parsePageArgs, type PageArgs, type RawQuery } from "../model/paging";
 import { streamNames, type Stream, type UserStreamKind } from "../model/stream";
 import type { Ctx, Viewer } from "./context";
-import { activityCollection, personCollection, readPage, type Keep } from "./collections";
+import { activityCollection, personCollection, readPage, type Keep, type ReadOptions } from "./collections";
 import type { DecorateOptions } from "./decorate";
 import { requireProfile, type Core } from "./pipeline";
 import { presentActivities, presentObject, presentObjects } from "./present";
@@ -49,16 +49,30 @@ export function objectFilter(ctx: Ctx, viewerId: string | null): Keep {
 }
 
 /** A page of activities from a stream, presented for the viewer. */
-export async function activityPage(ctx: Ctx, stream: Stream, args: PageArgs, keep: Keep | undefined, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
-  const page = await readPage(stream, args, keep);
+export async function activityPage(
+  ctx: Ctx,
+  stream: Stream,
+  args: PageArgs,
+  keep: Keep | undefined,
+  opts: DecorateOptions,
+  read: ReadOptions = {},
+): Promise<{ items: AS[]; total: number }> {
+  const page = await readPage(stream, args, keep, read);
   const found = await ctx.activities.getMany(page.ids);
   const acts = page.ids.filter((id) => found.has(id)).map((id) => found.get(id)!);
   return { items: await presentActivities(ctx, acts, opts), total: page.total };
 }
 
 /** A page of objects from a stream, presented for the viewer. */
-export async function objectPage(ctx: Ctx, stream: Stream, args: PageArgs, keep: Keep | undefined, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
-  const page = await readPage(stream, args, keep);
+export async function objectPage(
+  ctx: Ctx,
+  stream: Stream,
+  args: PageArgs,
+  keep: Keep | undefined,
+  opts: DecorateOptions,
+  read: ReadOptions = {},
+): Promise<{ items: AS[]; total: number }> {
+  const page = await readPage(stream, args, keep, read);
   const found = await ctx.objects.getMany(page.ids);
   const objs = page.ids.filter((id) => found.has(id)).map((id) => found.get(id)!);
   return { items: await presentObjects(ctx, objs, opts), total: page.total };
@@ -70,12 +84,12 @@ function decorationsFor(kind: string, viewer: Viewer): DecorateOptions {
 }
 
 /** GET /api/user/:nick/feed[/major|/minor]: everything for the owner, else what the viewer may see. */
-export async function userFeed(core: Core, nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function userFeed(core: Core, nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer, read: ReadOptions = {}): Promise<AS> {
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   const args = parsePageArgs(query);
   const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId);
-  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer));
+  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer), read);
   return activityCollection({
     displayName: `${OUTBOX_NAMES[kind]} ${userName(profile, nickname)}`,
     url: ctx.urls.makeURL(`/api/user/${nickname}/${kind}`),

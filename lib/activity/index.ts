@@ -10,6 +10,7 @@ import { JobQueue, type JobQueueOptions } from "../queue/job-queue";
 import { distribute, type RemoteDelivery } from "./distribute";
 import { inbox, people, userFeed, type InboxKind, type OutboxKind } from "./feeds";
 import type { ObjectKey } from "./lookup";
+import type { ReadOptions } from "./collections";
 import { favorites, groupFeed, listMembers, lists, objectFeed } from "./object-feeds";
 import { postAsUser, type Core, type FeedKind, type Generator } from "./pipeline";
 import { presentActivity } from "./present";
@@ -20,8 +21,10 @@ import { receiveRemote, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
 import type { StreamListener, StreamUpdate } from "./stream-events";
 import { activityForViewer } from "./realtime-read";
+import { mayFollowStream } from "./stream-access";
 
 export type { RemotePrincipal, StreamListener, StreamUpdate };
+export type { ReadOptions };
 export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
 export { ANONYMOUS, toAS2 };
 export { isTypeSegment, OBJECT_TYPES } from "../model/vocabulary";
@@ -67,14 +70,15 @@ export interface Engine {
   /** The person id of a local user (for building a Viewer). */
   personId(nickname: string): string;
   streams: {
-    feed(nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer): Promise<AS>;
+    /** `read.visibleTotal`: totalItems counts only what the viewer may see (web pages; the API keeps the stored size). */
+    feed(nickname: string, kind: OutboxKind, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
     inbox(nickname: string, kind: InboxKind, query: RawQuery, viewer: Viewer): Promise<AS>;
     followers(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
     following(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
-    favorites(nickname: string, query: RawQuery, viewer: Viewer): Promise<AS>;
-    lists(nickname: string, type: string, query: RawQuery, viewer: Viewer): Promise<AS>;
-    listMembers(listUuid: string, query: RawQuery, viewer: Viewer): Promise<AS>;
-    objectFeed(type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer): Promise<AS>;
+    favorites(nickname: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
+    lists(nickname: string, type: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
+    listMembers(listUuid: string, query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
+    objectFeed(type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer, read?: ReadOptions): Promise<AS>;
     group(key: ObjectKey, feed: "members" | "inbox" | "documents", query: RawQuery, viewer: Viewer): Promise<AS>;
   };
   /** AS2 form of any output of this engine. */
@@ -88,6 +92,8 @@ export interface Engine {
   onStreamUpdate(listener: StreamListener): () => void;
   /** An activity by id as `viewer` may see it, or null (unknown, deleted, not for them): for realtime pushes. */
   activityForViewer(id: string, viewer: Viewer): Promise<AS | null>;
+  /** May `viewer` follow the API stream at `path` (below urlPath) over realtime: true when GET of it would answer them. */
+  mayFollowStream(path: string, viewer: Viewer): Promise<boolean>;
   /** Internals for tests and other lib/ modules. */
   ctx: Ctx;
 }
@@ -114,6 +120,7 @@ export function createEngine(opts: EngineOptions): Engine {
     queue,
     onStreamUpdate: (listener) => ctx.streamEvents.on(listener),
     activityForViewer: (id, v) => activityForViewer(core, id, v),
+    mayFollowStream: (path, v) => mayFollowStream(core, path, v),
     afterRegister: (user, client = null) => afterRegister(core, user, client),
     forgetUser: (nickname) => forgetUser(ctx, nickname),
     async postActivity(nickname, body, client, o = {}) {
@@ -136,14 +143,14 @@ export function createEngine(opts: EngineOptions): Engine {
     profileOf: (n) => profileOf(core, n),
     personId: (n) => ctx.people.personId(n),
     streams: {
-      feed: (n, k, q, v) => userFeed(core, n, k, q, v),
+      feed: (n, k, q, v, r) => userFeed(core, n, k, q, v, r),
       inbox: (n, k, q, v) => inbox(core, n, k, q, v),
       followers: (n, q, v) => people(core, n, "followers", q, v),
       following: (n, q, v) => people(core, n, "following", q, v),
-      favorites: (n, q, v) => favorites(core, n, q, v),
-      lists: (n, t, q, v) => lists(core, n, t, q, v),
-      listMembers: (u, q, v) => listMembers(core, u, q, v),
-      objectFeed: (t, k, f, q, v) => objectFeed(core, t, k, f, q, v),
+      favorites: (n, q, v, r) => favorites(core, n, q, v, r),
+      lists: (n, t, q, v, r) => lists(core, n, t, q, v, r),
+      listMembers: (u, q, v, r) => listMembers(core, u, q, v, r),
+      objectFeed: (t, k, f, q, v, r) => objectFeed(core, t, k, f, q, v, r),
       group: (k, f, q, v) => groupFeed(core, k, f, q, v),
     },
     asAS2: (json) => toAS2(json, { base: opts.urls.base }),

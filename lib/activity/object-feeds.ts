@@ -2,7 +2,7 @@ import { isPlainObject, sameId, type AS } from "../model/as";
 import { parsePageArgs, type RawQuery } from "../model/paging";
 import { streamNames } from "../model/stream";
 import type { Viewer } from "./context";
-import { activityCollection, listsCollection, objectCollection, personCollection } from "./collections";
+import { activityCollection, listsCollection, objectCollection, personCollection, type ReadOptions } from "./collections";
 import { activityPage, feedUrl, objectFilter, objectPage, personPage, userName } from "./feeds";
 import { assertCanRead, findObject, type ObjectKey } from "./lookup";
 import { requireProfile, type Core } from "./pipeline";
@@ -10,12 +10,12 @@ import { presentObject } from "./present";
 import { isRecipient } from "./visibility";
 
 /** GET /api/user/:nick/favorites: owner unfiltered, others see persons and visible objects. */
-export async function favorites(core: Core, nickname: string, query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function favorites(core: Core, nickname: string, query: RawQuery, viewer: Viewer, read: ReadOptions = {}): Promise<AS> {
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   const args = parsePageArgs(query);
   const keep = viewer.nickname === nickname ? undefined : objectFilter(ctx, viewer.personId);
-  const page = await objectPage(ctx, ctx.userStream(nickname, "favorites"), args, keep, { viewerId: viewer.personId, items: true, flags: true });
+  const page = await objectPage(ctx, ctx.userStream(nickname, "favorites"), args, keep, { viewerId: viewer.personId, items: true, flags: true }, read);
   return objectCollection({
     displayName: `Things that ${userName(profile, nickname)} has favorited`,
     url: ctx.urls.makeURL(`/api/user/${nickname}/favorites`),
@@ -25,7 +25,7 @@ export async function favorites(core: Core, nickname: string, query: RawQuery, v
 }
 
 /** GET /api/user/:nick/lists/:type: lists whose create activity the viewer may see. */
-export async function lists(core: Core, nickname: string, type: string, query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function lists(core: Core, nickname: string, type: string, query: RawQuery, viewer: Viewer, read: ReadOptions = {}): Promise<AS> {
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   const args = parsePageArgs(query);
@@ -36,7 +36,7 @@ export async function lists(core: Core, nickname: string, type: string, query: R
         return post ? isRecipient(ctx, post, viewer.personId) : false;
       }),
     );
-  const page = await objectPage(ctx, ctx.stream(streamNames.userLists(nickname, type)), args, keep, { viewerId: viewer.personId, items: true });
+  const page = await objectPage(ctx, ctx.stream(streamNames.userLists(nickname, type)), args, keep, { viewerId: viewer.personId, items: true }, read);
   return listsCollection({
     displayName: `Collections of ${type}s for ${userName(profile, nickname)}`,
     url: ctx.urls.makeURL(`/api/user/${nickname}/lists/${type}`),
@@ -47,7 +47,7 @@ export async function lists(core: Core, nickname: string, type: string, query: R
 }
 
 /** GET /api/collection/:uuid/members: author-or-recipient; owner unfiltered. */
-export async function listMembers(core: Core, uuid: string, query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function listMembers(core: Core, uuid: string, query: RawQuery, viewer: Viewer, read: ReadOptions = {}): Promise<AS> {
   const { ctx } = core;
   const list = await findObject(ctx, "collection", { uuid });
   await assertCanRead(ctx, list, viewer);
@@ -59,7 +59,7 @@ export async function listMembers(core: Core, uuid: string, query: RawQuery, vie
     items: true,
     flags: true,
     followed: true,
-  });
+  }, read);
   const author = isPlainObject(list.author) ? await ctx.objects.get(list.author.id) : null;
   const authorName = author ? (author.displayName ?? author.preferredUsername ?? author.id) : "unknown";
   const type = typeof query.type === "string" ? query.type : Array.isArray(list.objectTypes) ? list.objectTypes[0] : undefined;
@@ -73,7 +73,15 @@ export async function listMembers(core: Core, uuid: string, query: RawQuery, vie
 }
 
 /** GET /api/:type/:uuid/{likes,replies,shares} (or `?id=`): author-or-recipient. */
-export async function objectFeed(core: Core, type: string, key: ObjectKey, feed: "likes" | "replies" | "shares", query: RawQuery, viewer: Viewer): Promise<AS> {
+export async function objectFeed(
+  core: Core,
+  type: string,
+  key: ObjectKey,
+  feed: "likes" | "replies" | "shares",
+  query: RawQuery,
+  viewer: Viewer,
+  read: ReadOptions = {},
+): Promise<AS> {
   const { ctx } = core;
   const obj = await findObject(ctx, type, key);
   await assertCanRead(ctx, obj, viewer);
@@ -89,7 +97,7 @@ export async function objectFeed(core: Core, type: string, key: ObjectKey, feed:
     const page = await objectPage(ctx, stream, args, undefined, { viewerId: viewer.personId, followed: true });
     return objectCollection({ displayName: `Shares of ${name}`, url, ...page });
   }
-  const page = await objectPage(ctx, stream, args, objectFilter(ctx, viewer.personId), { viewerId: viewer.personId, flags: true });
+  const page = await objectPage(ctx, stream, args, objectFilter(ctx, viewer.personId), { viewerId: viewer.personId, flags: true }, read);
   for (const item of page.items) delete item.inReplyTo;
   return objectCollection({ displayName: `Replies to ${name}`, url, ...page });
 }

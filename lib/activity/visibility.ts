@@ -71,8 +71,17 @@ export type ObjectAccess = "author" | "recipient" | "no-post" | "denied";
  * object's post (or create) activity; no such activity → "no-post".
  */
 export async function objectAccess(ctx: Ctx, obj: AS, viewerId: string | null): Promise<ObjectAccess> {
-  if (viewerId && isPlainObject(obj.author) && sameId(obj.author.id, viewerId)) return "author";
-  const post = await ctx.activities.postActivityOf(obj.id);
+  if (isAuthor(obj, viewerId)) return "author";
+  return accessByPost(ctx, await ctx.activities.postActivityOf(obj.id), viewerId);
+}
+
+/** True when the viewer wrote the object. */
+export function isAuthor(obj: AS, viewerId: string | null): boolean {
+  return viewerId !== null && isPlainObject(obj.author) && sameId(obj.author.id, viewerId);
+}
+
+/** The object read rule once its post activity (or null) is in hand, for a viewer who is not its author. */
+export async function accessByPost(ctx: Ctx, post: AS | null, viewerId: string | null): Promise<ObjectAccess> {
   if (!post) return "no-post";
   return (await isRecipient(ctx, post, viewerId)) ? "recipient" : "denied";
 }

@@ -98,6 +98,26 @@ export class ActivityStore {
     return id ? this.get(id) : null;
   }
 
+  /**
+   * The post activities of many objects in two batched reads (object id →
+   * activity; objects never posted are absent). `known` holds activities
+   * already in hand, which are not read again.
+   */
+  async postActivitiesOf(objectIds: string[], known: Map<string, AS> = new Map()): Promise<Map<string, AS>> {
+    const out = new Map<string, AS>();
+    const unique = [...new Set(objectIds)];
+    if (unique.length === 0) return out;
+    const index = await this.bank.readAll<{ activity: string }>(POST_INDEX_TYPE, unique);
+    const missing = unique.map((id) => index[id]?.activity).filter((a): a is string => typeof a === "string" && !known.has(a));
+    const read = await this.getMany(missing);
+    for (const id of unique) {
+      const actId = index[id]?.activity;
+      const act = actId ? (known.get(actId) ?? read.get(actId)) : undefined;
+      if (act) out.set(id, act);
+    }
+    return out;
+  }
+
   /** Records the post of an object; 400 "Already posted" if it has one. */
   async recordPost(objectId: string, activityId: string): Promise<void> {
     try {

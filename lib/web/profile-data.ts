@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { Engine, Viewer } from "../activity";
+import type { Engine, ReadOptions, Viewer } from "../activity";
 import { NotFoundError } from "../errors";
 import type { AS } from "../model/as";
 import type { PageData, StreamView } from "./pages";
@@ -15,6 +15,24 @@ interface StreamBlock {
   empty?: string;
 }
 
+/** Stream headings count what the viewer can see, not the stored size (issue 8). */
+const VISIBLE: ReadOptions = { visibleTotal: true };
+
+/**
+ * The card's favorites and lists counts, for a visitor, as the linked
+ * pages count them: only what the visitor may see. Followers and
+ * following are not filtered, so their stored sizes already match.
+ */
+async function visibleCardCounts(engine: Engine, nickname: string, profile: AS, v: Viewer): Promise<void> {
+  if (v.nickname === nickname) return;
+  const none = { count: "0" };
+  const set = (prop: string, n: unknown): void => {
+    if (typeof n === "number" && profile[prop] && typeof profile[prop] === "object") profile[prop] = { ...profile[prop], totalItems: n };
+  };
+  set("favorites", (await engine.streams.favorites(nickname, none, v, VISIBLE)).totalItems);
+  set("lists", (await engine.streams.lists(nickname, "person", none, v, VISIBLE)).totalItems);
+}
+
 /** Everything the profile template needs for one section of a user's profile. */
 export async function loadProfileSection(
   engine: Engine,
@@ -26,13 +44,14 @@ export async function loadProfileSection(
   const v = pages.engineViewer(req);
   // 404 for an unknown user, before any stream is read.
   const profile = await engine.getProfile(nickname, v);
+  await visibleCardCounts(engine, nickname, profile, v);
   const name = (typeof profile.displayName === "string" && profile.displayName) || nickname;
   const api = `/api/user/${nickname}`;
   const base = { nickname, profile };
   switch (section) {
     case "activity": {
-      const major = await pages.stream(req, `${api}/feed/major`, (q) => engine.streams.feed(nickname, "feed/major", q, v));
-      const minor = await pages.stream(req, `${api}/feed/minor`, (q) => engine.streams.feed(nickname, "feed/minor", q, v), "minorBefore");
+      const major = await pages.stream(req, `${api}/feed/major`, (q) => engine.streams.feed(nickname, "feed/major", q, v, VISIBLE));
+      const minor = await pages.stream(req, `${api}/feed/minor`, (q) => engine.streams.feed(nickname, "feed/minor", q, v, VISIBLE), "minorBefore");
       return {
         ...base,
         title: name,
@@ -44,7 +63,7 @@ export async function loadProfileSection(
       };
     }
     case "favorites": {
-      const s = await pages.stream(req, `${api}/favorites`, (q) => engine.streams.favorites(nickname, q, v));
+      const s = await pages.stream(req, `${api}/favorites`, (q) => engine.streams.favorites(nickname, q, v, VISIBLE));
       return { ...base, title: `${name}: favorites`, section: "/favorites", streams: [{ stream: s, id: "favorites", heading: "Favorites", kind: "objects", empty: "No favorites yet." }] };
     }
     case "followers": {
@@ -56,14 +75,14 @@ export async function loadProfileSection(
       return { ...base, title: `${name}: following`, section: "/following", streams: [{ stream: s, id: "following", heading: "Following", kind: "people", empty: "Not following anyone yet." }] };
     }
     case "lists": {
-      const s = await pages.stream(req, `${api}/lists/person`, (q) => engine.streams.lists(nickname, "person", q, v));
+      const s = await pages.stream(req, `${api}/lists/person`, (q) => engine.streams.lists(nickname, "person", q, v, VISIBLE));
       return { ...base, title: `${name}: lists`, section: "/lists", streams: [{ stream: s, id: "lists", heading: "Lists", kind: "lists", empty: "No lists." }] };
     }
     case "list": {
       const uuid = req.params.uuid ?? "";
       const list = await engine.getObject("collection", uuid, v);
       if (list.author?.id !== engine.personId(nickname)) throw new NotFoundError("No such list of this user.");
-      const s = await pages.stream(req, `/api/collection/${uuid}/members`, (q) => engine.streams.listMembers(uuid, q, v));
+      const s = await pages.stream(req, `/api/collection/${uuid}/members`, (q) => engine.streams.listMembers(uuid, q, v, VISIBLE));
       const listName = (typeof list.displayName === "string" && list.displayName) || "List";
       return { ...base, list, title: `${name}: ${listName}`, section: "/lists", streams: [{ stream: s, id: "list-members", heading: "Members", kind: "people", empty: "Nobody in this list yet." }] };
     }

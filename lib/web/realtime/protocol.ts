@@ -9,7 +9,9 @@
  *                                                   was added to a followed stream
  *   {cmd:"reconnect", afterMs}                      the worker is shutting down; the socket
  *                                                   is then closed with code 1012
- *   {cmd:"error", message}                          a message we could not use
+ *   {cmd:"error", message, url?}                    a message we could not use; with `url`,
+ *                                                   a follow refused ("Not authorized" when GET
+ *                                                   of that API stream would not answer the user)
  * Client -> server:
  *   {cmd:"follow", url} / {cmd:"unfollow", url}     API stream URLs (`data-stream-url`)
  */

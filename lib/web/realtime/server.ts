@@ -97,13 +97,19 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
     }, PING_EVERY_MS);
     pinger.unref();
     ws.on("pong", () => (alive = true));
+    // A follow is checked against the store: messages are handled one after another so an
+    // unfollow never overtakes the follow before it.
+    let handled: Promise<void> = Promise.resolve();
     ws.on("message", (data, isBinary) => {
       const m = isBinary ? "Binary frames are not used" : parseClientMessage(data.toString());
       if (typeof m === "string") return send(ws, { cmd: "error", message: m });
-      if (m.cmd === "unfollow") return registry.unfollow(live, m.url);
-      if (!registry.follow(live, m.url)) return send(ws, { cmd: "error", message: "Too many streams followed" });
-      // The ack lets a client (and a test) know updates of this stream now reach it.
-      send(ws, { cmd: "followed", url: m.url });
+      handled = handled.then(async () => {
+        if (m.cmd === "unfollow") return registry.unfollow(live, m.url);
+        await subscribe(live, m.url).catch((err: unknown) => {
+          log.warn({ err, url: m.url }, "cannot check a realtime follow");
+          send(ws, { cmd: "error", message: "Cannot follow now", url: m.url });
+        });
+      });
     });
     ws.on("error", () => undefined);
     ws.on("close", () => {
@@ -112,6 +118,24 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
       unregister();
     });
     send(ws, { cmd: "hello", user: user.nickname });
+  };
+
+  /**
+   * A follow is allowed exactly when GET of the same API stream would
+   * answer the socket's user (issue 8): pushes are checked again per
+   * activity, but who may even listen to a stream (an inbox, a list's
+   * members) is the API's rule too.
+   */
+  const subscribe = async (live: LiveSocket, url: string): Promise<void> => {
+    const path = streamPath(url, deps.urls);
+    if (path === null || !(await deps.engine.mayFollowStream(path, viewerOf(deps.engine, live.user)))) {
+      return send(live.ws, { cmd: "error", message: "Not authorized", url });
+    }
+    // Closed while we were checking: registering it now would outlive the socket.
+    if (live.ws.readyState !== live.ws.OPEN) return;
+    if (!registry.follow(live, url)) return send(live.ws, { cmd: "error", message: "Too many streams followed", url });
+    // The ack lets a client (and a test) know updates of this stream now reach it.
+    send(live.ws, { cmd: "followed", url });
   };
 
   // Updates are pushed one after another, so a socket sees them in the order they were written.
@@ -153,6 +177,13 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
       wss.close();
     },
   };
+}
+
+/** The path below urlPath of one of our API URLs (no query), or null for anything else. */
+function streamPath(url: string, urls: UrlMaker): string | null {
+  const base = `${urls.base}/api/`;
+  if (!url.startsWith(base) || /[?#]/.test(url)) return null;
+  return url.slice(urls.base.length);
 }
 
 function viewerOf(engine: Engine, user: SocketUser): Viewer {
