@@ -72,6 +72,12 @@ for (const strip of [false, true]) {
       assert.ok([200, 302].includes(whoami.status), whoami.text);
       // The three-legged flow starts with a signed POST to <prefix>/oauth/request_token.
       assert.ok((await getRequestToken(base, client)).token);
+      // Webfinger, by account and by profile URL: links below the prefix.
+      for (const resource of [`acct:${nick}@${new URL(proxy.url).host}`, user.profile.id as string]) {
+        const wf = await plainRequest(base, "GET", `/.well-known/webfinger?resource=${encodeURIComponent(resource)}`);
+        assert.equal(wf.status, 200, `${resource}: ${wf.text}`);
+        assertPrefixed(wf.text, `webfinger ${resource}`);
+      }
       // A request signed for another URL is still refused.
       const wrong = await signedRequest(proxy.url, clientCreds(client), "GET", `${PREFIX}/api/user/${nick}/feed`, undefined, { headers: { Host: "elsewhere.example" } });
       assert.ok([301, 401].includes(wrong.status), String(wrong.status));
@@ -83,6 +89,10 @@ for (const strip of [false, true]) {
       assertPrefixed(meta.text, "host-meta");
       const xrd = await plainRequest(base, "GET", "/.well-known/host-meta");
       assertPrefixed(xrd.text, "host-meta XRD");
+      // Also from the site's root, where other servers look for it.
+      const root = await plainRequest(proxy.url, "GET", "/.well-known/host-meta.json");
+      assert.equal(root.status, 200);
+      assertPrefixed(root.text, "host-meta at the root");
     });
 
     it("logs in through the web form: actions, redirects and the cookie carry the prefix", async () => {
