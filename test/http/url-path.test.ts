@@ -5,6 +5,7 @@
  * generated URL must work and carry the prefix either way.
  */
 import assert from "node:assert/strict";
+import { get as httpGet } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { startPathProxy, type PathProxy } from "../support/path-proxy";
 import { freePort, startTestServer, type TestServer } from "../support/server";
@@ -115,6 +116,17 @@ for (const strip of [false, true]) {
       assert.equal(post.status, 303, post.text.slice(0, 300));
       assert.ok(post.location?.startsWith(`${PREFIX}/`), post.location ?? "");
       await b.page(`/${nick}`);
+    });
+
+    it("redirects another Host to the canonical URL, prefix included once", async () => {
+      const location = await new Promise<string | undefined>((resolve, reject) => {
+        const req = httpGet(`${proxy.url}${PREFIX}/main/login?x=1`, { headers: { Host: "other.example" } }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 301 ? res.headers.location : `status ${res.statusCode}`);
+        });
+        req.on("error", reject);
+      });
+      assert.equal(location, `${base}/main/login?x=1`);
     });
 
     it("answers a JSON 404 for an unknown API path", async () => {
