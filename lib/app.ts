@@ -8,6 +8,7 @@ import { UrlMaker } from "./url-maker";
 import { packageRoot, packageVersion } from "./version";
 import { securityHeaders, serverHeader } from "./http/security";
 import { canonicalHost } from "./http/canonical-host";
+import { stripUrlPath } from "./http/url-path";
 import { requestLogger } from "./http/request-log";
 import { apiNotFound, errorHandler, notFound } from "./http/error-handler";
 import { createRenderer, type PageRenderer } from "./http/render";
@@ -74,6 +75,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   app.set("trust proxy", config.trustProxy);
   app.locals.ctx = ctx;
 
+  // Below urlPath, requests are routed without the prefix (lib/http/url-path.ts).
+  if (urls.path) app.use(stripUrlPath(urls.path));
   app.use(requestLogger(deps.log));
   app.use(serverHeader(packageVersion(), expressVersion()));
   app.use(securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }));
@@ -84,7 +87,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
       redirectAddressToCanonical: config.redirectAddressToCanonical,
       canonicalHost: urls.host,
       addressHost: `${config.address}:${config.port}`,
-      base: urls.base,
+      origin: urls.origin,
+      prefix: urls.path,
     }),
   );
 

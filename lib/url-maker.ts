@@ -29,9 +29,14 @@ export class UrlMaker {
     return this.port === 80 || this.port === 443 ? this.hostname : `${this.hostname}:${this.port}`;
   }
 
+  /** The site's origin (scheme://host[:port]), without urlPath. */
+  get origin(): string {
+    return `${this.scheme}://${this.host}`;
+  }
+
   /** The site's origin plus urlPath, without a trailing slash. */
   get base(): string {
-    return `${this.scheme}://${this.host}${this.path}`;
+    return `${this.origin}${this.path}`;
   }
 
   /** An absolute URL for a path (with or without a leading slash) and optional query. */

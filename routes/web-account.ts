@@ -14,8 +14,8 @@ import { htmlToText } from "../lib/web/text";
 const FIXABLE = new Set([400, 401, 403, 409, 429]);
 
 /** Sends the user to the login page, to come back to this page after. */
-export function toLogin(req: Request, res: Response): void {
-  res.redirect(302, `/main/login?${new URLSearchParams({ continue: req.originalUrl }).toString()}`);
+export function toLogin(pages: PageData, req: Request, res: Response): void {
+  res.redirect(302, `${pages.sitePath("/main/login")}?${new URLSearchParams({ continue: pages.here(req) }).toString()}`);
 }
 
 /**
@@ -45,14 +45,14 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   };
 
   router.get("/main/login", (req, res) => {
-    const continueTo = safeReturnPath(req.query.continue, "/");
+    const continueTo = safeReturnPath(req.query.continue, pages.sitePath("/"));
     if (pages.viewer(req)) return res.redirect(302, continueTo);
     render(req, res, "login", { title: "Log in", nav: "login", error: null, nickname: "", continueTo });
   });
 
   router.post("/main/login", asyncHandler(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const continueTo = safeReturnPath(body.continue, "/");
+    const continueTo = safeReturnPath(body.continue, pages.sitePath("/"));
     try {
       const user = await web.login(req);
       if (wantsJsonAnswer(req)) {
@@ -74,7 +74,7 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   };
 
   router.get("/main/register", (req, res, next) => {
-    if (pages.viewer(req)) return res.redirect(302, "/");
+    if (pages.viewer(req)) return res.redirect(302, pages.sitePath("/"));
     if (config.disableRegistration) return next(new HttpError(403, "Registration is closed on this site."));
     registerPage(req, res, null);
   });
@@ -87,21 +87,21 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
         res.json({ nickname: user.nickname, profile: await engine.getProfile(user.nickname, pages.engineViewer(req)), csrf: csrfToken(req) });
         return;
       }
-      res.redirect(303, "/");
+      res.redirect(303, pages.sitePath("/"));
     } catch (err) {
       await formError(req, res, err, (error, status) => registerPage(req, res, error, status));
     }
   }));
 
   router.get("/main/logout", (req, res) => {
-    if (!pages.viewer(req)) return res.redirect(302, "/");
+    if (!pages.viewer(req)) return res.redirect(302, pages.sitePath("/"));
     render(req, res, "logout", { title: "Log out" });
   });
 
   router.post("/main/logout", asyncHandler(async (req, res) => {
     await web.logout(req);
     if (wantsJsonAnswer(req)) res.json("OK");
-    else res.redirect(303, "/");
+    else res.redirect(303, pages.sitePath("/"));
   }));
 
   const settingsPage = async (req: Request, res: Response, error: string | null, status = 200): Promise<void> => {
@@ -112,16 +112,16 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   };
 
   router.get("/main/settings", asyncHandler(async (req, res) => {
-    if (!pages.viewer(req)) return toLogin(req, res);
+    if (!pages.viewer(req)) return toLogin(pages, req, res);
     await settingsPage(req, res, null);
   }));
 
   router.post("/main/settings", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);
-    if (!me) return toLogin(req, res);
+    if (!me) return toLogin(pages, req, res);
     try {
       const profile = await actions.updateProfile(me.nickname, (req.body ?? {}) as Record<string, unknown>);
-      formDone(req, res, profile, `/${me.nickname}`);
+      formDone(req, res, profile, pages.sitePath(`/${me.nickname}`));
     } catch (err) {
       await formError(req, res, err, (error, status) => settingsPage(req, res, error, status));
     }
@@ -133,19 +133,19 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   };
 
   router.get("/main/account", (req, res) => {
-    if (!pages.viewer(req)) return toLogin(req, res);
+    if (!pages.viewer(req)) return toLogin(pages, req, res);
     accountPage(req, res, null);
   });
 
   router.post("/main/account", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);
-    if (!me) return toLogin(req, res);
+    if (!me) return toLogin(pages, req, res);
     try {
       await actions.changePassword(me.nickname, (req.body ?? {}) as Record<string, unknown>, clientAddress(req));
       // Whoever logged in with the old password (perhaps a thief) is logged out; this session stays.
       await web.endOtherSessions(req, me.nickname);
       if (wantsJsonAnswer(req)) res.json({ nickname: me.nickname, changed: true });
-      else res.redirect(303, "/main/account?changed=1");
+      else res.redirect(303, pages.sitePath("/main/account?changed=1"));
     } catch (err) {
       await formError(req, res, err, (error, status) => accountPage(req, res, error, status));
     }

@@ -35,7 +35,7 @@ export function createWebFormsRouter(_ctx: RouterContext, deps: { actions: WebAc
   for (const [name, fn] of Object.entries(run)) {
     router.post(`/main/${name}`, asyncHandler(async (req, res) => {
       const result = await fn(me(req), (req.body ?? {}) as Fields);
-      formDone(req, res, result, "/");
+      formDone(req, res, result, pages.sitePath("/"));
     }));
   }
   return router;

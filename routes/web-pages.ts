@@ -34,7 +34,7 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
 
   router.get("/main/messages", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);
-    if (!me) return toLogin(req, res);
+    if (!me) return toLogin(pages, req, res);
     const v = pages.engineViewer(req);
     const n = me.nickname;
     const major = await pages.stream(req, `/api/user/${n}/inbox/direct/major`, (q) => engine.streams.inbox(n, "inbox/direct/major", q, v));
@@ -54,7 +54,7 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
   const refused = (req: Request, res: Response, err: unknown): boolean => {
     if (!(err instanceof ForbiddenError || err instanceof UnauthorizedError)) return false;
     if (pages.viewer(req)) throw new ForbiddenError("You are not allowed to see this.");
-    toLogin(req, res);
+    toLogin(pages, req, res);
     return true;
   };
 

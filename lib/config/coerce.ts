@@ -48,21 +48,49 @@ function parseJsonText(path: string, text: string, from: string, expected: strin
   }
 }
 
+const NO_OFF_STATE: unique symbol = Symbol("no off state");
+
+/**
+ * What a falsy setting means for a key, as in the original: off for
+ * switches (false), nothing for optional strings and numbers (null, so the
+ * derived default applies: urlPort = port, children = auto), empty for lists
+ * and objects, and a key's own off value (cleanupNonce: 0). Keys that
+ * cannot be off (port, hostname, driver, ...) have none.
+ */
+export function offValue(spec: KeySpec): unknown {
+  switch (spec.kind) {
+    case "boolean":
+    case "boolOrObject":
+    case "trustProxy":
+      return false;
+    case "string":
+      return spec.nullable ? null : NO_OFF_STATE;
+    case "int":
+      return spec.nullable ? null : spec.off ?? NO_OFF_STATE;
+    case "object":
+      return {};
+    case "stringArray":
+    case "objectArray":
+      return [];
+  }
+}
+
 /**
  * Turns the text of an env var or flag into the key's type. Strings stay
  * strings even when they look like numbers; JSON-valued keys take JSON text.
  */
 export function coerceText(path: string, spec: KeySpec, text: string, from: string): Coerced {
+  // An empty variable (PUMPIO_FIREHOSE=) is falsy, as in a config file.
+  if (text.trim() === "") {
+    const off = offValue(spec);
+    if (off !== NO_OFF_STATE) return off;
+  }
   switch (spec.kind) {
     case "string":
-      if (text === "") {
-        if (spec.nullable) return null;
-        return fail(path, text, from, "must not be empty");
-      }
+      if (text === "") return fail(path, text, from, "must not be empty");
       return text;
     case "int": {
       const t = text.trim();
-      if (t === "" && spec.nullable) return null;
       if (!INT_TEXT.test(t)) return fail(path, text, from, intWhat(spec));
       return checkInt(path, Number(t), text, from, spec);
     }
@@ -80,17 +108,14 @@ export function coerceText(path: string, spec: KeySpec, text: string, from: stri
       return fail(path, text, from, `is neither a boolean nor a JSON object such as '{"maxAge":15552000}'`);
     }
     case "object":
-      if (text.trim() === "") return {};
       return coerceJson(path, spec, parseJsonText(path, text, from, "a JSON object"), from);
     case "stringArray": {
       const t = text.trim();
-      if (t === "") return [];
       if (t.startsWith("[")) return coerceJson(path, spec, parseJsonText(path, text, from, "a JSON array of strings"), from);
       // A comma-separated list is the convenient form for env vars: PUMPIO_PLUGINS=a,b
       return t.split(",").map((s) => s.trim()).filter((s) => s !== "");
     }
     case "objectArray":
-      if (text.trim() === "") return [];
       return coerceJson(path, spec, parseJsonText(path, text, from, "a JSON array of objects"), from);
     case "trustProxy":
       return trustProxyValue(path, text, from, trustProxyFromText(text));
@@ -107,20 +132,25 @@ function trustProxyValue(path: string, raw: unknown, from: string, r: TrustProxy
  * anything else of the wrong type is an error naming the file.
  */
 export function coerceJson(path: string, spec: KeySpec, value: unknown, from: string): Coerced {
-  if (value === null) {
-    const nullable = (spec.kind === "string" || spec.kind === "int") && spec.nullable;
-    return nullable ? null : UNSET;
+  // The original tested most keys for truthiness, so a falsy value (null,
+  // false, 0, "") turned a feature off or left it to its default:
+  // "firehose": false, "children": 0, "clients": null. Keys with such an
+  // off state take any falsy value for it; the others take null as "use
+  // the default" and reject the rest by type below.
+  if (!value) {
+    const off = offValue(spec);
+    if (off !== NO_OFF_STATE) return off;
+    if (value === null) return UNSET;
   }
   switch (spec.kind) {
     case "string":
-      if (value === "") return spec.nullable ? null : fail(path, value, from, "must not be empty");
+      if (value === "") return fail(path, value, from, "must not be empty");
       if (typeof value === "string") return value;
       if (typeof value === "number") return String(value);
       return fail(path, value, from, "must be a string");
     case "int":
       if (typeof value === "number") return checkInt(path, value, value, from, spec);
       if (typeof value === "string" && INT_TEXT.test(value.trim())) return checkInt(path, Number(value.trim()), value, from, spec);
-      if (typeof value === "string" && value === "" && spec.nullable) return null;
       return fail(path, value, from, intWhat(spec));
     case "boolean":
       if (typeof value === "boolean") return value;

@@ -25,6 +25,15 @@ export function defaultControlSocket(uid: number | null): string {
 }
 
 /**
+ * The first segment of urlPath: behind a proxy that strips the prefix,
+ * /pumpio/... is read as the prefix, so no user may be called that.
+ */
+function urlPathSegment(urlPath: string | null): string[] {
+  const first = (urlPath ?? "").split("/").find((s) => s !== "");
+  return first === undefined ? [] : [first.toLowerCase()];
+}
+
+/**
  * Fills in the derived values of shared/reference/config.md §3 and makes
  * file paths absolute (against the working directory at startup).
  */
@@ -59,7 +68,7 @@ export function derive(raw: RawConfig, ctx: DeriveContext): PumpConfig {
     uploaddir,
     canUpload: uploaddir !== null,
     haveEmail: raw.smtpserver !== null,
-    nicknameBlacklist: [...NICKNAME_BLACKLIST],
+    nicknameBlacklist: [...NICKNAME_BLACKLIST, ...urlPathSegment(raw.urlPath)],
   };
 }
 

@@ -22,13 +22,13 @@ Main keys (defaults in brackets):
   hostname [127.0.0.1]   public host name used in every URL
   port [31337]           listen port;  address [hostname]  listen address
   urlPort [port]         port in public URLs (443 means https:// URLs)
+  urlPath [none]         serve below a path, e.g. pumpio for /pumpio/...
   secret [none]          REQUIRED with the web UI: a long random string
   secretFile [none]      or a file holding it (created with a random secret)
-  driver [sqlite]        sqlite, postgresql, mongodb, memory (tests only), or the <name>
-                         of an installed databank-<name> package
+  driver [sqlite]        sqlite, postgresql, mongodb, memory (tests only),
+                         or the <name> of an installed databank-<name> package
   params [{}]            driver settings, e.g. {"host": "db", "dbname": "pump"}
-  datadir [./data]       data directory (sqlite database, uploads)
-  enableUploads [false]  accept file uploads into <datadir>/uploads
+  datadir [./data]       data directory (the sqlite database)
   key, cert [none]       TLS key and certificate files: serve HTTPS
   trustProxy [false]     behind a reverse proxy: believe its X-Forwarded-For
                          and -Proto (true, a hop count, or its addresses)
@@ -37,8 +37,8 @@ Main keys (defaults in brackets):
 
 Environment variables:
   PUMPIO_<KEY> sets a key; case and underscores are ignored when matching
-  (PUMPIO_URL_PORT=443 sets urlPort, PUMPIO_ENABLE_UPLOADS=true sets
-  enableUploads), and "__" nests (PUMPIO_PARAMS__HOST=db sets params.host).
+  (PUMPIO_URL_PORT=443 sets urlPort, PUMPIO_NO_CDN=true sets noCDN),
+  and "__" nests (PUMPIO_PARAMS__HOST=db sets params.host).
   Booleans accept true/false, yes/no, on/off, 1/0. Lists and objects take JSON
   (PUMPIO_PARAMS='{"host":"db"}'); string lists also take a,b,c.
 
@@ -47,6 +47,8 @@ Config files (JSON), later ones override earlier ones:
 Precedence: built-in defaults < config files < PUMPIO_* variables < flags.
 Objects such as params merge key by key across these layers; lists replace.
 
-Every key, its default and its meaning: see pump.io.json.example.
+Every key, its default and its meaning: see pump.io.json.example. A key of
+the original pump.io whose feature this version lacks stops pump with an
+error naming it, unless it is off (false, null or empty).
 `;
 }

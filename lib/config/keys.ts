@@ -7,7 +7,8 @@ import type { InternalKey, SettableKey } from "./types";
  */
 export type KeySpec =
   | { kind: "string"; nullable: boolean; path?: boolean }
-  | { kind: "int"; nullable: boolean; min: number; max: number; port?: boolean }
+  /** `off`: the value a falsy setting means (cleanupNonce: 0 turns the purge off). */
+  | { kind: "int"; nullable: boolean; min: number; max: number; port?: boolean; off?: number }
   | { kind: "boolean" }
   /** `hsts`: true/false or an options object with typed fields. */
   | { kind: "boolOrObject"; fields: Record<string, "boolean" | "int"> }
@@ -24,6 +25,8 @@ const str = (nullable: boolean, path = false): KeySpec => ({ kind: "string", nul
 const bool: KeySpec = { kind: "boolean" };
 const port = (nullable: boolean): KeySpec => ({ kind: "int", nullable, min: 1, max: 65535, port: true });
 const ms = (min: number): KeySpec => ({ kind: "int", nullable: false, min, max: MAX_MS });
+/** A period where 0 (and so any falsy value) means "never". */
+const period: KeySpec = { kind: "int", nullable: false, min: 0, max: MAX_MS, off: 0 };
 
 /**
  * The typed key table. `satisfies` makes the compiler insist that every
@@ -78,8 +81,8 @@ export const KEY_SPECS = {
   clients: { kind: "objectArray", required: ["client_id", "client_secret"] },
   users: { kind: "objectArray", required: ["nickname", "password"] },
   sockjs: bool,
-  cleanupSession: ms(0),
-  cleanupNonce: ms(0),
+  cleanupSession: period,
+  cleanupNonce: period,
   favicon: str(true, true),
   plugins: { kind: "stringArray" },
   scripts: { kind: "stringArray" },

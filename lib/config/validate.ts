@@ -2,6 +2,7 @@ import { accessSync, constants } from "node:fs";
 import { BUILTIN_DRIVERS, LOG_LEVELS, SAMPLE_SECRET, UNSHARED_DRIVERS } from "./defaults";
 import { ConfigError } from "./errors";
 import type { PumpConfig, RawConfig, SettableKey } from "./types";
+import { checkUnbuilt } from "./unbuilt";
 
 export interface ValidateContext {
   raw: RawConfig;
@@ -120,6 +121,8 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
  * to do; softer problems are pushed onto `warnings`.
  */
 export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]): void {
+  // First: a feature that does not exist is the news, not how it is set up.
+  checkUnbuilt(ctx.raw, (k) => origin(ctx, k));
   checkDriver(c, ctx);
   checkSecret(c, ctx, warnings);
   checkOther(c, ctx, warnings);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import { publicPath } from "./url-path";
 
 export interface CanonicalHostOptions {
   redirectToCanonical: boolean;
@@ -7,8 +8,10 @@ export interface CanonicalHostOptions {
   canonicalHost: string;
   /** address:port, also accepted unless redirectAddressToCanonical */
   addressHost: string;
-  /** Absolute base URL to redirect to (scheme://host[:port][urlPath]). */
-  base: string;
+  /** Origin to redirect to (scheme://host[:port]). */
+  origin: string;
+  /** urlPath prefix ("" for none): the redirect keeps the path as the browser sees it. */
+  prefix: string;
 }
 
 /**
@@ -20,6 +23,6 @@ export function canonicalHost(opts: CanonicalHostOptions): RequestHandler {
     const host = req.headers.host;
     if (!opts.redirectToCanonical || !host || host === opts.canonicalHost) return next();
     if (!opts.redirectAddressToCanonical && host === opts.addressHost) return next();
-    res.redirect(301, opts.base + req.originalUrl);
+    res.redirect(301, opts.origin + publicPath(req, opts.prefix));
   };
 }

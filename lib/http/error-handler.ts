@@ -5,7 +5,8 @@ import type { PageRenderer } from "./render";
 
 /** Requests answered with JSON errors: the API, discovery, XHR, and clients that do not accept HTML. */
 export function wantsJson(req: Request): boolean {
-  const path = req.originalUrl.split("?")[0];
+  // The path inside the site: without urlPath (lib/http/url-path.ts), as routed.
+  const path = req.path;
   if (path === "/api" || path.startsWith("/api/") || path.startsWith("/.well-known/")) return true;
   if (req.xhr) return true;
   return !req.accepts("html");

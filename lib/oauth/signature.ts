@@ -3,6 +3,7 @@ import type { Request } from "express";
 import OAuth1 from "oauth-1.0a";
 import type { ParamMap } from "./request-params";
 import { safeEqual } from "./random";
+import { underPrefix } from "../http/url-path";
 
 /** The signature methods we accept (oauth.md §2). */
 export const SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"] as const;
@@ -18,7 +19,12 @@ export interface BaseUrlOptions {
   https: boolean;
   /** The canonical `host[:port]` of generated URLs. */
   canonicalHost: string;
-  /** The `urlPath` prefix ("" for none), added when Host is the canonical host. */
+  /**
+   * The `urlPath` prefix ("" for none). A proxy that strips it sends the
+   * path without it, though the client signed the URL with it: it is put
+   * back when Host is the canonical host (as the original did), unless the
+   * path already has it (a proxy that passes the path through).
+   */
   urlPath: string;
 }
 
@@ -38,7 +44,7 @@ export function requestBaseUrl(req: Request, opts: BaseUrlOptions): string {
   }
   const q = req.originalUrl.indexOf("?");
   const path = q === -1 ? req.originalUrl : req.originalUrl.slice(0, q);
-  const prefix = rawHost.toLowerCase() === opts.canonicalHost.toLowerCase() ? opts.urlPath : "";
+  const prefix = rawHost.toLowerCase() === opts.canonicalHost.toLowerCase() && !underPrefix(path, opts.urlPath) ? opts.urlPath : "";
   return `${scheme}://${authority}${prefix}${path || "/"}`;
 }
 

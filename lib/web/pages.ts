@@ -5,6 +5,7 @@ import { ANONYMOUS } from "../activity";
 import type { AS } from "../model/as";
 import type { UrlMaker } from "../url-maker";
 import { csrfToken } from "./csrf";
+import { publicPath } from "../http/url-path";
 
 /** Items shown per page of a stream. */
 export const PAGE_SIZE = 20;
@@ -42,6 +43,16 @@ export class PageData {
     return v ? { nickname: v.nickname, personId: v.personId } : ANONYMOUS;
   }
 
+  /** A path of this site as the browser sees it: with the urlPath prefix. */
+  sitePath(path: string): string {
+    return `${this.deps.urls.path}${path}`;
+  }
+
+  /** This request's path and query as the browser sees them (with urlPath). */
+  here(req: Request): string {
+    return publicPath(req, this.deps.urls.path);
+  }
+
   /** Layout data: viewer, CSRF token (forms), navigation, where forms return to. */
   common(req: Request, extra: Record<string, unknown> = {}): Record<string, unknown> {
     const viewer = this.viewer(req);
@@ -54,7 +65,7 @@ export class PageData {
       requireEmail: config.requireEmail,
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
-      returnTo: safeReturnPath(req.originalUrl, "/"),
+      returnTo: safeReturnPath(this.here(req), this.sitePath("/")),
       ...extra,
     };
   }
@@ -72,7 +83,7 @@ export class PageData {
     const last = items[items.length - 1];
     let older: string | null = null;
     if (items.length >= PAGE_SIZE && last && typeof last.id === "string") {
-      const path = req.originalUrl.split("?")[0];
+      const path = this.here(req).split("?")[0];
       older = `${path}?${new URLSearchParams({ [param]: last.id }).toString()}`;
     }
     return { items, total: typeof json.totalItems === "number" ? json.totalItems : null, url: this.deps.urls.makeURL(apiPath), older };

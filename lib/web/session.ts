@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import session from "express-session";
 import type { CookieOptions } from "express-session";
+import type { RequestHandler } from "express";
+import { underPrefix } from "../http/url-path";
 import type { PumpConfig } from "../config";
 import type { Bank } from "../databank";
 import { BankSessionStore } from "./session-store";
@@ -32,14 +34,15 @@ export function sessionCookieOptions(config: Pick<PumpConfig, "key" | "urlPath">
 export function createSessionMiddleware(
   config: Pick<PumpConfig, "key" | "urlPath" | "secret">,
   store: BankSessionStore,
-): ReturnType<typeof session> {
+): RequestHandler {
   // lib/config refuses to start without a secret; a bare test config gets a per-process one.
   const secret = config.secret || randomBytes(32).toString("hex");
-  return session({
+  const cookie = sessionCookieOptions(config);
+  const middleware = session({
     name: SESSION_COOKIE,
     secret,
     store,
-    cookie: sessionCookieOptions(config),
+    cookie,
     // No session (and no cookie) until something is stored in it.
     saveUninitialized: false,
     resave: false,
@@ -47,4 +50,18 @@ export function createSessionMiddleware(
     rolling: false,
     unset: "destroy",
   });
+  const prefix = cookie.path === "/" ? "" : (cookie.path ?? "");
+  if (!prefix) return middleware;
+  // express-session ignores requests whose path is not below the cookie's
+  // path; a proxy that strips urlPath sends such paths, though the browser
+  // (and its cookie) are below it. Show it the path the browser used.
+  return (req, res, next) => {
+    const sent = req.originalUrl;
+    if (underPrefix(sent, prefix)) return middleware(req, res, next);
+    req.originalUrl = `${prefix}${sent}`;
+    middleware(req, res, (err?: unknown) => {
+      req.originalUrl = sent;
+      next(err);
+    });
+  };
 }

@@ -47,20 +47,17 @@ describe("helpText", () => {
 });
 
 describe("redactConfig", () => {
-  const { config } = load({
+  const loaded = load({
     env: {
       PUMPIO_SECRET: GOOD_SECRET,
-      PUMPIO_SMTPPASS: "smtp-pw",
-      PUMPIO_SMTPSERVER: "mail.example",
-      PUMPIO_SPAMHOST: "https://spam.example",
-      PUMPIO_SPAMCLIENTID: "spam-id",
-      PUMPIO_SPAMCLIENTSECRET: "spam-secret",
       PUMPIO_DRIVER: "mongodb",
       PUMPIO_PARAMS: JSON.stringify({ url: "mongodb://admin:dbpw@db.example:27017/pump", password: "p2", host: "db.example", auth: { pass: "p3" } }),
       PUMPIO_CLIENTS: JSON.stringify([{ client_id: "cid", client_secret: "csecret", title: "T" }]),
       PUMPIO_USERS: JSON.stringify([{ nickname: "alice", password: "alicepw", tokens: [{ token: "tok", token_secret: "toksecret", client_id: "cid" }] }]),
     },
   });
+  // Email and spam checking are not built (lib/config/unbuilt.ts), so their secrets are added by hand.
+  const config = { ...loaded.config, smtppass: "smtp-pw", smtpserver: "mail.example", spamhost: "https://spam.example", spamclientid: "spam-id", spamclientsecret: "spam-secret" };
   const r = redactConfig(config);
   const text = JSON.stringify(r);
 

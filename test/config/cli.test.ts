@@ -95,11 +95,11 @@ describe("bin/pump: help and version", () => {
 
 describe("bin/pump --show-config: precedence and coercion", () => {
   it("prints the effective config with secrets redacted", async () => {
-    const c = await showConfig(["-c", configFile({ smtppass: "hunter2hunter2" })]);
+    const c = await showConfig(["-c", configFile({ driver: "mongodb", params: { password: "hunter2hunter2" } })]);
     assert.equal(c.secret, "[redacted]");
-    assert.equal(c.smtppass, "[redacted]");
+    assert.equal((c.params as Record<string, unknown>).password, "[redacted]");
     assert.equal(c.port, 31337);
-    assert.equal(c.driver, "sqlite");
+    assert.equal(c.driver, "mongodb");
   });
 
   it("orders file < PUMPIO_* < flags", async () => {
@@ -215,11 +215,11 @@ describe("bin/pump: each configuration error exits 1 with one clear line", () =>
     await expectConfigError(["-c", configFile({ key })], {}, /^key is set \(from .*\) but cert is not/);
   });
 
-  it("spamhost without spamclientid/spamclientsecret", async () => {
+  it("spamhost without spamclientid/spamclientsecret", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, async () => {
     await expectConfigError(["-c", configFile({ spamhost: "https://spam.example" })], {}, /^spamhost is set .* but spamclientid and spamclientsecret are not both set/);
   });
 
-  it("requireEmail without smtpserver", async () => {
+  it("requireEmail without smtpserver", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, async () => {
     await expectConfigError(["-c", configFile({ requireEmail: true })], {}, /^requireEmail is on .* smtpserver is not set/);
   });
 

@@ -6,10 +6,10 @@ import { GOOD_SECRET, load, throwsConfig } from "./support";
 const env = (vars: Record<string, string>) => ({ PUMPIO_SECRET: GOOD_SECRET, ...vars });
 
 describe("PUMPIO_* environment variables", () => {
-  it("camel-cases names: PUMPIO_URL_PORT is urlPort, PUMPIO_ENABLE_UPLOADS is enableUploads", () => {
-    const { config } = load({ env: env({ PUMPIO_URL_PORT: "443", PUMPIO_ENABLE_UPLOADS: "true" }) });
+  it("camel-cases names: PUMPIO_URL_PORT is urlPort, PUMPIO_DISABLE_REGISTRATION is disableRegistration", () => {
+    const { config } = load({ env: env({ PUMPIO_URL_PORT: "443", PUMPIO_DISABLE_REGISTRATION: "true" }) });
     assert.equal(config.urlPort, 443);
-    assert.equal(config.enableUploads, true);
+    assert.equal(config.disableRegistration, true);
   });
 
   it("matches keys with capitals: PUMPIO_OWNER_URL is ownerURL, PUMPIO_NO_CDN is noCDN", () => {
@@ -28,7 +28,7 @@ describe("PUMPIO_* environment variables", () => {
     ["false", false], ["0", false], ["no", false], ["OFF", false],
   ] as const) {
     it(`reads boolean ${JSON.stringify(text)} as ${value}`, () => {
-      assert.equal(load({ env: env({ PUMPIO_DEBUG_CLIENT: text }) }).config.debugClient, value);
+      assert.equal(load({ env: env({ PUMPIO_DISABLE_REGISTRATION: text }) }).config.disableRegistration, value);
       assert.equal(load({ env: env({ PUMPIO_COMPRESS: text }) }).config.compress, value);
     });
   }
@@ -75,12 +75,12 @@ describe("PUMPIO_* environment variables", () => {
       env: env({
         PUMPIO_CLIENTS: '[{"client_id":"id1","client_secret":"s1"}]',
         PUMPIO_HSTS: '{"maxAge":100,"includeSubDomains":true}',
-        PUMPIO_PLUGINS: '["p1","p2"]',
+        PUMPIO_SCRIPTS: '["p1","p2"]',
       }),
     });
     assert.deepEqual(config.clients, [{ client_id: "id1", client_secret: "s1" }]);
     assert.deepEqual(config.hsts, { maxAge: 100, includeSubDomains: true });
-    assert.deepEqual(config.plugins, ["p1", "p2"]);
+    assert.deepEqual(config.scripts, ["p1", "p2"]);
   });
 
   it("takes comma-separated string lists", () => {
@@ -127,11 +127,11 @@ describe("key name matching", () => {
 
 describe("command-line flags", () => {
   it("accepts --key value, --key=value, kebab-case and camelCase", () => {
-    const { config } = load({ argv: ["--port", "8000", "--url-port=443", "--ownerURL", "https://o.example", "--enable-uploads", "true"] });
+    const { config } = load({ argv: ["--port", "8000", "--url-port=443", "--ownerURL", "https://o.example", "--disable-registration", "true"] });
     assert.equal(config.port, 8000);
     assert.equal(config.urlPort, 443);
     assert.equal(config.ownerURL, "https://o.example");
-    assert.equal(config.enableUploads, true);
+    assert.equal(config.disableRegistration, true);
   });
 
   it("reads a bare boolean flag as true", () => {

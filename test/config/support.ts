@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,4 +57,23 @@ export function throwsConfig(fn: () => unknown, ...patterns: RegExp[]): ConfigEr
   assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
   for (const p of patterns) assert.match(caught.message, p);
   return caught;
+}
+
+export interface PumpRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `node bin/pump` with a clean environment and a fresh HOME (config actions only: no server starts). */
+export function runPump(args: string[], env: Record<string, string> = {}): Promise<PumpRun> {
+  const root = join(__dirname, "../../..");
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(root, "bin", "pump"), ...args],
+      { cwd: root, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmp(), ...env }, timeout: 30_000 },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
 }

@@ -124,28 +124,27 @@ describe("validation: other rules", () => {
     throwsConfig(() => load({ argv: ["--key", join(dir, "missing.pem"), "--cert", cert] }), /^key: the file .*missing\.pem .* cannot be read \(ENOENT\)/);
   });
 
-  it("makes key, cert, logfile and favicon absolute", () => {
+  it("makes key, cert and logfile absolute", () => {
     const dir = tmp();
     writeConfig(dir, "k.pem", "key");
     writeConfig(dir, "c.pem", "cert");
-    const { config } = load({ cwd: dir, argv: ["--key", "k.pem", "--cert", "c.pem", "--logfile", "pump.log", "--favicon", "f.ico"] });
+    const { config } = load({ cwd: dir, argv: ["--key", "k.pem", "--cert", "c.pem", "--logfile", "pump.log"] });
     assert.equal(config.key, join(dir, "k.pem"));
     assert.equal(config.cert, join(dir, "c.pem"));
     assert.equal(config.logfile, join(dir, "pump.log"));
-    assert.equal(config.favicon, join(dir, "f.ico"));
   });
 
   it("warns that bounce without HTTPS does nothing", () => {
     assert.ok(load({ argv: ["--bounce"] }).warnings.some((w) => /bounce is on but no key\/cert/.test(w)));
   });
 
-  it("refuses spamhost without its client id and secret", () => {
+  it("refuses spamhost without its client id and secret", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, () => {
     throwsConfig(() => load({ argv: ["--spamhost", "https://spam.example"] }), /^spamhost is set .* but spamclientid and spamclientsecret are not both set/);
     throwsConfig(() => load({ argv: ["--spamhost", "https://spam.example", "--spamclientid", "id"] }), /spamclientid and spamclientsecret/);
     assert.equal(load({ argv: ["--spamhost", "https://spam.example", "--spamclientid", "id", "--spamclientsecret", "s"] }).config.spamhost, "https://spam.example");
   });
 
-  it("refuses a spamhost without a scheme", () => {
+  it("refuses a spamhost without a scheme", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, () => {
     throwsConfig(() => load({ argv: ["--spamhost", "spam.example", "--spamclientid", "id", "--spamclientsecret", "s"] }), /^spamhost: "spam\.example" .* must be a URL with scheme/);
   });
 
@@ -153,12 +152,12 @@ describe("validation: other rules", () => {
     throwsConfig(() => load({ argv: ["--hostname", "https://social.example"] }), /^hostname: "https:\/\/social\.example" .* bare host name/);
   });
 
-  it("refuses requireEmail without smtpserver", () => {
+  it("refuses requireEmail without smtpserver", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, () => {
     throwsConfig(() => load({ argv: ["--require-email"] }), /^requireEmail is on .* but smtpserver is not set/);
     assert.equal(load({ argv: ["--require-email", "--smtpserver", "mail.example"] }).config.requireEmail, true);
   });
 
-  it("lets enableUploads use the default datadir", () => {
+  it("lets enableUploads use the default datadir", { skip: "uploads are not built yet (lib/config/unbuilt.ts)" }, () => {
     const cwd = tmp();
     assert.equal(load({ cwd, env: withSecret({ PUMPIO_ENABLE_UPLOADS: "on" }) }).config.uploaddir, join(cwd, "data", "uploads"));
   });

@@ -22,6 +22,10 @@ describe("requestBaseUrl", () => {
   it("adds urlPath only when the Host is the canonical host", () => {
     assert.equal(requestBaseUrl(req("social.example", "/api/a"), { ...opts, urlPath: "/pump" }), "http://social.example/pump/api/a");
     assert.equal(requestBaseUrl(req("127.0.0.1:31337", "/api/a"), { ...opts, urlPath: "/pump" }), "http://127.0.0.1:31337/api/a");
+    // A proxy that passes the path through: it already has the prefix.
+    assert.equal(requestBaseUrl(req("social.example", "/pump/api/a"), { ...opts, urlPath: "/pump" }), "http://social.example/pump/api/a");
+    assert.equal(requestBaseUrl(req("social.example", "/pump?x=1"), { ...opts, urlPath: "/pump" }), "http://social.example/pump");
+    assert.equal(requestBaseUrl(req("social.example", "/pumpkin/a"), { ...opts, urlPath: "/pump" }), "http://social.example/pump/pumpkin/a");
   });
 
   it("falls back to the canonical host without a Host header", () => {

@@ -126,7 +126,7 @@ describe("POST /api/users with disableRegistration", () => {
   });
 });
 
-describe("POST /api/users with requireEmail", () => {
+describe("POST /api/users with requireEmail", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, () => {
   let server: TestServer;
   let client: ClientCreds;
   before(async () => {

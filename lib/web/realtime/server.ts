@@ -55,7 +55,8 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = (req.url ?? "/").split("?")[0];
-    if (pathname !== path) {
+    // Without urlPath too: a proxy may strip it (lib/http/url-path.ts).
+    if (pathname !== path && pathname !== "/main/realtime") {
       if (server.listenerCount("upgrade") === 1) refuse(socket, 404, "Not Found");
       return;
     }
