@@ -16,6 +16,7 @@ import { createEngine, type Engine } from "./activity";
 import { startOAuthServices } from "./oauth/services";
 import { createWebAuth, type WebAuth } from "./web/auth";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
+import { createEmail, type EmailService } from "./email";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -24,6 +25,8 @@ export const BODY_LIMIT = "1mb";
 export interface AppDeps {
   bank: Bank;
   log: Logger;
+  /** Epoch ms for what expires by the clock (emailed codes); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 /** Everything a router factory receives. */
@@ -37,6 +40,8 @@ export interface RouterContext {
   engine: Engine;
   /** Web sessions and login (lib/web); API reads accept the session too. */
   web: WebAuth;
+  /** Confirmation, recovery and notification mail (lib/email); `enabled` only with smtpserver. */
+  email: EmailService;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -59,9 +64,16 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     scripts: config.scripts,
     disableRegistration: config.disableRegistration,
   });
-  const engine = createEngine({ bank: deps.bank, urls, config, log: deps.log.child({ component: "activity" }) });
+  const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+  const engine = createEngine({
+    bank: deps.bank,
+    urls,
+    config,
+    log: deps.log.child({ component: "activity" }),
+    onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
+  });
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web };
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, email };
   const app = express();
 
   app.disable("x-powered-by");
@@ -122,12 +134,15 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   });
   const resumed = await ctx.engine.queue.recover();
   if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
+  const mails = await ctx.email.start();
+  if (mails > 0) ctx.log.info({ mails }, "resumed unsent mail");
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   return {
     async close() {
       oauth.stop();
       ctx.web.store.stopCleanup();
       await ctx.engine.queue.close();
+      await ctx.email.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from "express";
 import type { PumpConfig } from "../config";
 import type { Bank } from "../databank";
 import type { Logger } from "../log";
-import { UnauthorizedError } from "../errors";
+import { EmailNotConfirmedError, UnauthorizedError } from "../errors";
 import { findUser, verifyPassword, type UserRecord } from "../model/user";
 import { BankSessionStore } from "./session-store";
 import { createSessionMiddleware } from "./session";
@@ -65,7 +65,7 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
     if (typeof nickname !== "string") return done(null, false);
     // A deleted account's session is simply logged out.
     findUser(bank, nickname).then(
-      (u) => done(null, u ? { nickname: u.nickname } : false),
+      (u) => done(null, u && !(config.requireEmail && !u.email) ? { nickname: u.nickname } : false),
       (err) => done(err),
     );
   });
@@ -98,10 +98,12 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
         throw new UnauthorizedError("Incorrect username or password");
       }
       await throttle.succeed(user.nickname);
-      // passport regenerates the session on login (no session fixation).
-      await logIn(req, user);
       const record = await findUser(bank, user.nickname);
       if (!record) throw new UnauthorizedError("Incorrect username or password");
+      // With requireEmail an account is usable only once its address is confirmed.
+      if (config.requireEmail && !record.email) throw new EmailNotConfirmedError(record.nickname);
+      // passport regenerates the session on login (no session fixation).
+      await logIn(req, user);
       return record;
     },
     loginAs: (req, nickname) => logIn(req, { nickname }),

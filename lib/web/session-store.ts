@@ -67,6 +67,16 @@ export class BankSessionStore extends session.Store {
     return rec.data;
   }
 
+  /** Ends every session logged in as `nickname` (after a password reset); returns how many. */
+  async removeSessionsOf(nickname: string): Promise<number> {
+    const sids: string[] = [];
+    await this.bank.scan<SessionRecord>(SESSION_TYPE, (rec) => {
+      if (rec && typeof rec.sid === "string" && rec.data?.passport?.user === nickname) sids.push(rec.sid);
+    });
+    for (const sid of sids) await this.removeSession(sid);
+    return sids.length;
+  }
+
   async writeSession(sid: string, data: session.SessionData): Promise<void> {
     const rec: SessionRecord = { sid, expires: this.expiryOf(data), data: JSON.parse(JSON.stringify(data)) };
     await this.bank.save(SESSION_TYPE, sid, rec);
