@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { BUILTIN_DRIVERS, LOG_LEVELS, SAMPLE_SECRET, UNSHARED_DRIVERS } from "./defaults";
 import { ConfigError } from "./errors";
+import { checkEmailConfig } from "./email";
 import type { PumpConfig, RawConfig, SettableKey } from "./types";
 
 export interface ValidateContext {
@@ -103,9 +104,6 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
     }
     if (!ok) throw new ConfigError(`spamhost: ${JSON.stringify(c.spamhost)} (from ${origin(ctx, "spamhost")}) must be a URL with scheme, e.g. https://spamicity.info`);
   }
-  if (c.requireEmail && c.smtpserver === null) {
-    throw new ConfigError(`requireEmail is on (from ${origin(ctx, "requireEmail")}) but smtpserver is not set, so no confirmation email could ever be sent. Set smtpserver (and smtpport, smtpuser, smtppass as needed), or turn requireEmail off.`);
-  }
   if (c.driver === "memory") {
     warnings.push(`driver "memory" keeps all data in the worker's memory: it is lost on exit and not shared between workers (use it for tests only)`);
   }
@@ -123,6 +121,7 @@ export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]
   checkDriver(c, ctx);
   checkSecret(c, ctx, warnings);
   checkOther(c, ctx, warnings);
+  checkEmailConfig(c, (k) => origin(ctx, k), warnings);
   checkTls(c, ctx, warnings);
   checkPrivilegedPorts(c, ctx);
 }

@@ -35,18 +35,21 @@ export class Notifications {
         if (actorId !== undefined && actorId === localPersonId(nickname, this.ctx.urls)) continue;
         const user = await findUser(this.ctx.bank, nickname);
         if (!user || typeof user.email !== "string" || !wantsNotifications(user)) continue;
-        await this.send(user.email, d);
+        await this.send(user.email, d, localPersonId(nickname, this.ctx.urls));
       } catch (err) {
         this.ctx.log.error({ err, nickname }, "could not queue notification");
       }
     }
   }
 
-  private async send(to: string, d: Delivered): Promise<void> {
+  private async send(to: string, d: Delivered, recipientId: string): Promise<void> {
     const actor = nameOf(d.actor, "Someone");
     const verb = typeof d.activity.verb === "string" ? d.activity.verb : "post";
     const type = d.object && typeof d.object.objectType === "string" ? d.object.objectType : "object";
-    const object = d.object && typeof d.object.displayName === "string" && d.object.displayName.trim() ? `“${d.object.displayName.trim()}”` : article(type);
+    let object = article(type);
+    if (d.object?.id === recipientId) object = "you";
+    else if (type === "person" || type === "group") object = nameOf(d.object, object);
+    else if (d.object && typeof d.object.displayName === "string" && d.object.displayName.trim()) object = `“${d.object.displayName.trim()}”`;
     const summary = `${actor} ${pastTense(verb)} ${object}`;
     const content = d.object && typeof d.object.content === "string" ? htmlToText(d.object.content) : "";
     const excerpt = content.length > EXCERPT_CHARS ? `${content.slice(0, EXCERPT_CHARS - 1)}…` : content;
