@@ -9,8 +9,8 @@ import { invalidLink } from "./confirmation";
 export const RECOVER_TTL_MS = 60 * 60 * 1000;
 /** A person gets at most one recovery mail in this time (asking again does nothing). */
 export const RECOVER_INTERVAL_MS = 60 * 1000;
-/** Recovery requests one client address may make per window. */
-export const RECOVER_PER_ADDRESS = 10;
+/** Recovery requests one client address may make per window (as many as failed logins: behind a proxy, all share one address). */
+export const RECOVER_PER_ADDRESS = 30;
 export const RECOVER_WINDOW_MS = 60 * 60 * 1000;
 
 /**
