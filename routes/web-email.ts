@@ -122,10 +122,11 @@ export function createWebEmailRouter(ctx: RouterContext, deps: { web: WebAuth; p
       render(req, res, "recover-code", { valid: who !== null, code, nickname: who, error }, statusOf(err));
       return;
     }
-    // Whoever knew the old password is logged out everywhere; this browser is logged in.
+    // Whoever knew the old password is logged out everywhere; this browser is logged in (there is no web UI with noweb).
     await web.store.removeSessionsOf(nickname);
-    await web.loginAs(req, nickname);
+    if (!ctx.config.noweb) await web.loginAs(req, nickname);
     if (wantsJsonAnswer(req)) res.json({ nickname, changed: true });
+    else if (ctx.config.noweb) render(req, res, "recover-code", { valid: true, done: true, nickname });
     else res.redirect(303, `${ctx.urls.path}/main/account?changed=1`);
   }));
 

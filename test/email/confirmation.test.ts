@@ -149,3 +149,34 @@ describe("email confirmation with requireEmail", () => {
     assert.equal(r.status, 400);
   });
 });
+
+describe("email confirmation on an API-only site (noweb)", () => {
+  let sink: MailSink;
+  let server: TestServer;
+  before(async () => {
+    sink = await MailSink.start();
+    server = await startEmailServer(sink, ["--requireEmail", "true", "--noweb", "true"]);
+  });
+  after(async () => {
+    await server.close();
+    await sink.close();
+  });
+
+  it("still serves the confirmation link, and the API opens once it is used", async () => {
+    const client = await registerClient(server.url, { application_name: "API only" });
+    const res = await signedRequest(server.url, clientCreds(client), "POST", "/api/users", { nickname: "lars", password: PASSWORD, email: "lars@example.test" });
+    assert.equal(res.status, 200, res.text);
+    const creds = userCreds(client, { token: res.body.token, secret: res.body.secret });
+    assert.equal((await signedRequest(server.url, creds, "GET", "/api/user/lars/inbox")).status, 403);
+    await confirmVia(new Browser(server.url), await sink.next());
+    assert.equal((await signedRequest(server.url, creds, "GET", "/api/user/lars/inbox")).status, 200);
+    const b = new Browser(server.url);
+    await b.page("/main/recover");
+    assert.equal((await b.submit("/main/recover", { identifier: "lars" })).status, 303, "recovery works for API users too");
+    const path = linkIn(await sink.next(), "/main/recover/");
+    await b.page(path);
+    const done = await b.submit(path, { password: "api*rabbit*77", repeat: "api*rabbit*77" });
+    assert.equal(done.status, 200, done.text.slice(0, 300));
+    assert.match(done.text, /id="recover-code-done"/);
+  });
+});
