@@ -6,14 +6,12 @@ import type { PumpConfig, SettableKey } from "./types";
 const ADDRESS = /^(?:[^<>]*<)?[^\s@<>,;]+@[^\s@<>,;]+(?:>)?$/;
 
 /**
- * The email keys (ops.md §3): requireEmail needs smtpserver; smtpserver is
- * a bare host; a user name needs its password; smtpfrom is an address.
+ * The smtp keys (ops.md §3; requireEmail-needs-smtpserver is checked in
+ * validate.ts): smtpserver is a bare host; a user name needs its
+ * password; smtpfrom is an address.
  * `origin` names where a key was set, for the message.
  */
 export function checkEmailConfig(c: PumpConfig, origin: (key: SettableKey) => string, warnings: string[]): void {
-  if (c.requireEmail && c.smtpserver === null) {
-    throw new ConfigError(`requireEmail is on (from ${origin("requireEmail")}) but smtpserver is not set, so no confirmation email could ever be sent. Set smtpserver (and smtpport, smtpuser, smtppass as needed), or turn requireEmail off.`);
-  }
   if (c.smtpserver === null) return;
   if (/[\s/]/.test(c.smtpserver) || (c.smtpserver.includes(":") && isIP(c.smtpserver) !== 6)) {
     throw new ConfigError(`smtpserver: ${JSON.stringify(c.smtpserver)} (from ${origin("smtpserver")}) must be a bare host name or IP address such as mail.example.com, without scheme or port (set the port with smtpport).`);

@@ -104,6 +104,9 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
     }
     if (!ok) throw new ConfigError(`spamhost: ${JSON.stringify(c.spamhost)} (from ${origin(ctx, "spamhost")}) must be a URL with scheme, e.g. https://spamicity.info`);
   }
+  if (c.requireEmail && c.smtpserver === null) {
+    throw new ConfigError(`requireEmail is on (from ${origin(ctx, "requireEmail")}) but smtpserver is not set, so no confirmation email could ever be sent. Set smtpserver (and smtpport, smtpuser, smtppass as needed), or turn requireEmail off.`);
+  }
   if (c.driver === "memory") {
     warnings.push(`driver "memory" keeps all data in the worker's memory: it is lost on exit and not shared between workers (use it for tests only)`);
   }
