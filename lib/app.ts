@@ -18,6 +18,7 @@ import { startOAuthServices } from "./oauth/services";
 import { createWebAuth, type WebAuth } from "./web/auth";
 import { PasswordCheck } from "./model/password-check";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
+import { createEmail, type EmailService } from "./email";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -26,6 +27,8 @@ export const BODY_LIMIT = "1mb";
 export interface AppDeps {
   bank: Bank;
   log: Logger;
+  /** Epoch ms for what expires by the clock (emailed codes); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 /** Everything a router factory receives. */
@@ -41,6 +44,8 @@ export interface RouterContext {
   web: WebAuth;
   /** The one throttled password check (every form that takes a password). */
   passwords: PasswordCheck;
+  /** Confirmation, recovery and notification mail (lib/email); `enabled` only with smtpserver. */
+  email: EmailService;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -63,10 +68,17 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     scripts: config.scripts,
     disableRegistration: config.disableRegistration,
   });
-  const engine = createEngine({ bank: deps.bank, urls, config, log: deps.log.child({ component: "activity" }) });
+  const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+  const engine = createEngine({
+    bank: deps.bank,
+    urls,
+    config,
+    log: deps.log.child({ component: "activity" }),
+    onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
+  });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords };
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email };
   const app = express();
 
   app.disable("x-powered-by");
@@ -132,6 +144,8 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   });
   const resumed = await ctx.engine.queue.recover();
   if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
+  const mails = await ctx.email.start();
+  if (mails > 0) ctx.log.info({ mails }, "resumed unsent mail");
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
   return {
@@ -140,6 +154,7 @@ export async function startAppServices(app: Express): Promise<AppServices> {
       ctx.web.store.stopCleanup();
       ctx.passwords.throttle.stopCleanup();
       await ctx.engine.queue.close();
+      await ctx.email.close();
     },
   };
 }

@@ -34,6 +34,16 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** 403: the account's email address is not confirmed yet (config `requireEmail`). */
+export class EmailNotConfirmedError extends ForbiddenError {
+  constructor(
+    readonly nickname: string,
+    message = "Confirm your email address first: open the link we mailed you.",
+  ) {
+    super(message);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(404, message, options);

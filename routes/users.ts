@@ -1,6 +1,7 @@
 import express, { Router, type Request } from "express";
 import type { RouterContext } from "../lib/app";
-import { UnauthorizedError } from "../lib/errors";
+import { BadRequestError, NotFoundError, UnauthorizedError } from "../lib/errors";
+import { isValidEmail } from "../lib/model/user-rules";
 import { createAuth, authOf, type AuthMiddlewares } from "../lib/oauth/auth";
 import { deleteAccount, registerAccount, type AfterRegister } from "../lib/oauth/accounts";
 import { listUsers, localProfile, parseUserListArgs, readUser, sanitizeUser, updateUser, type UserRecord } from "../lib/model/user";
@@ -45,6 +46,8 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
       // The registration activities name the registering client as their generator.
       const after: AfterRegister | undefined = deps.afterRegister && ((u) => deps.afterRegister!(u, client));
       const { user, token, secret } = await registerAccount(bank, config, urls, client.consumer_key, bodyOf(req), after);
+      // The confirmation mail is queued, never awaited on SMTP (lib/email).
+      await ctx.email.confirmation.afterRegister(user);
       res.json({ ...(await userJson(user, user.nickname)), token, secret });
     } catch (err) {
       next(err);
@@ -85,7 +88,15 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
     try {
       const user = await self(req);
       const current = (await expand(user, user.nickname)) as { id: string; objectType: string; displayName?: string };
-      const updated = await updateUser(bank, user.nickname, bodyOf(req), current);
+      const body = bodyOf(req);
+      // With mail on, a new address is confirmed by mail before it replaces the old one.
+      const newEmail = ctx.email.enabled && body.email !== undefined && body.email !== user.email ? body.email : undefined;
+      if (newEmail !== undefined && !isValidEmail(newEmail)) throw new BadRequestError("Invalid email address provided");
+      let updated = await updateUser(bank, user.nickname, newEmail === undefined ? body : { ...body, email: undefined }, current);
+      if (newEmail !== undefined) {
+        await ctx.email.confirmation.requestChange(user.nickname, newEmail);
+        updated = await readUser(bank, user.nickname);
+      }
       // Every PUT sets the password: whoever logged in on the web with the old one is logged out.
       await ctx.web.store.removeSessionsOf(updated.nickname);
       res.json(await userJson(updated, updated.nickname));
@@ -100,6 +111,17 @@ export function createUsersRouter(ctx: RouterContext, deps: UsersRouterDeps = {}
       await deleteAccount(bank, user.nickname);
       await deps.afterDelete?.(user.nickname);
       res.json("Deleted.");
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Not in the original: a new confirmation mail for the address waiting (the old link stops working).
+  router.post("/api/user/:nickname/confirmation/resend", auth.userWriteUnconfirmed, async (req, res, next) => {
+    try {
+      const user = await self(req);
+      if (!ctx.email.enabled) throw new NotFoundError("This site sends no email.");
+      res.json({ sent: true, ...(await ctx.email.confirmation.resend(user.nickname)) });
     } catch (err) {
       next(err);
     }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
-import { HttpError, statusOf } from "../lib/errors";
+import { EmailNotConfirmedError, HttpError, statusOf } from "../lib/errors";
+import { findUser } from "../lib/model/user";
 import { asyncHandler } from "../lib/http/async-handler";
 import { clientAddress } from "../lib/http/client-address";
 import type { WebActions } from "../lib/web/actions";
@@ -9,6 +10,12 @@ import { csrfToken } from "../lib/web/csrf";
 import { safeReturnPath, type PageData } from "../lib/web/pages";
 import { formDone, wantsJsonAnswer } from "../lib/web/respond";
 import { htmlToText } from "../lib/web/text";
+
+/** Notices of the settings page after a save (`?saved=`). */
+const SETTINGS_NOTICES: Record<string, string> = {
+  email: "Your email settings are saved.",
+  "email-sent": "Your email settings are saved. We mailed a link to the new address: it is used once you open the link.",
+};
 
 /** Statuses of form errors shown on the form itself. */
 const FIXABLE = new Set([400, 401, 403, 409, 429]);
@@ -61,6 +68,11 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
       }
       res.redirect(303, continueTo);
     } catch (err) {
+      // Right password, unconfirmed address (requireEmail): say so, with a button to resend the link.
+      if (err instanceof EmailNotConfirmedError && !wantsJsonAnswer(req)) {
+        await confirmNeeded(req, res, err.nickname, 403);
+        return;
+      }
       await formError(req, res, err, (error, status) =>
         render(req, res, "login", { title: "Log in", nav: "login", error, continueTo, nickname: typeof body.nickname === "string" ? body.nickname : "" }, status),
       );
@@ -82,6 +94,13 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   router.post("/main/register", asyncHandler(async (req, res) => {
     try {
       const user = await actions.register((req.body ?? {}) as Record<string, unknown>);
+      await ctx.email.confirmation.afterRegister(user);
+      if (config.requireEmail && !user.email) {
+        // No login before the address is confirmed; the page offers to resend the link.
+        if (wantsJsonAnswer(req)) res.json({ nickname: user.nickname, confirmationSent: true });
+        else await confirmNeeded(req, res, user.nickname, 200);
+        return;
+      }
       await web.loginAs(req, user.nickname);
       if (wantsJsonAnswer(req)) {
         res.json({ nickname: user.nickname, profile: await engine.getProfile(user.nickname, pages.engineViewer(req)), csrf: csrfToken(req) });
@@ -92,6 +111,13 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
       await formError(req, res, err, (error, status) => registerPage(req, res, error, status));
     }
   }));
+
+  /** "Check your mail" page of an account waiting for its first confirmed address; the session remembers whom to resend for. */
+  const confirmNeeded = async (req: Request, res: Response, nickname: string, status: number): Promise<void> => {
+    const user = await findUser(ctx.bank, nickname);
+    req.session.pendingConfirmation = nickname;
+    render(req, res, "confirm-needed", { title: "Confirm your email address", nickname, email: user?._pendingEmail ?? "", error: null }, status);
+  };
 
   router.get("/main/logout", (req, res) => {
     if (!pages.viewer(req)) return res.redirect(302, pages.sitePath("/"));
@@ -104,11 +130,13 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
     else res.redirect(303, pages.sitePath("/"));
   }));
 
-  const settingsPage = async (req: Request, res: Response, error: string | null, status = 200): Promise<void> => {
+  const settingsPage = async (req: Request, res: Response, error: string | null, status = 200, emailError: string | null = null): Promise<void> => {
     const me = pages.viewer(req)!;
     const profile = await engine.getProfile(me.nickname, pages.engineViewer(req));
     const bio = htmlToText(typeof profile.summary === "string" ? profile.summary : "");
-    render(req, res, "settings", { title: "Profile settings", nav: "settings", profile, bio, error }, status);
+    const account = ctx.email.enabled ? await ctx.email.settings.view(me.nickname) : null;
+    const notice = !error && !emailError ? SETTINGS_NOTICES[String(req.query.saved)] ?? null : null;
+    render(req, res, "settings", { title: "Profile settings", nav: "settings", profile, bio, error, emailError, account, notice }, status);
   };
 
   router.get("/main/settings", asyncHandler(async (req, res) => {
@@ -124,6 +152,20 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
       formDone(req, res, profile, pages.sitePath(`/${me.nickname}`));
     } catch (err) {
       await formError(req, res, err, (error, status) => settingsPage(req, res, error, status));
+    }
+  }));
+
+  router.post("/main/settings/email", asyncHandler(async (req, res, next) => {
+    const me = pages.viewer(req);
+    if (!me) return toLogin(pages, req, res);
+    if (!ctx.email.enabled) return next();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const pending = await ctx.email.settings.save(me.nickname, { email: typeof body.email === "string" ? body.email : "", notify: body.notify === "on" || body.notify === true });
+      if (wantsJsonAnswer(req)) res.json({ ...(await ctx.email.settings.view(me.nickname)), sent: pending !== null });
+      else res.redirect(303, pages.sitePath(`/main/settings?saved=${pending ? "email-sent" : "email"}`));
+    } catch (err) {
+      await formError(req, res, err, (error, status) => settingsPage(req, res, null, status, error));
     }
   }));
 

@@ -12,6 +12,7 @@ import { loadProfileSection } from "../lib/web/profile-data";
 import { createApiHelpers } from "./api-support";
 import { createWebAccountRouter } from "./web-account";
 import { createWebFormsRouter } from "./web-forms";
+import { createWebEmailRouter } from "./web-email";
 import { createWebPagesRouter } from "./web-pages";
 
 /** What `/:nickname` may answer with (api.md §12): JSON kinds first, so `*\/*` and no Accept mean the API profile. */
@@ -33,6 +34,8 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
   const actions = new WebActions({ config, bank: ctx.bank, urls: ctx.urls, engine, passwords: ctx.passwords });
 
   router.use(NOT_OURS, (_req, _res, next) => next("router"));
+  // Confirmation links reach API-only sites too (webui.md §3).
+  router.use(createWebEmailRouter(ctx, { web: deps.web, pages }));
 
   /** GET /:nickname as JSON: the API profile (AS2 when preferred), auth as the API's reads. */
   const apiProfile = [

@@ -35,6 +35,12 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
   for (const p of paths) ctx.streamEvents.emit({ url: p.startsWith("http") ? p : ctx.urls.makeURL(p), activityId: act.id, uuid });
 }
 
+/** True when the user's person is addressed in the activity's `to` or `bto` (not through followers or a list). */
+export function isDirectTo(ctx: Ctx, act: AS, nick: string): boolean {
+  const me = ctx.people.personId(nick);
+  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && sameId(a.id, me)));
+}
+
 /**
  * A user's inbox placement: `inbox`, `inbox/major|minor`; and when the
  * user's person is in `to` or `bto`, `inbox/direct` and its major/minor.
@@ -44,8 +50,7 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
 export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<void> {
   const major = isMajor(act);
   const half = major ? "major" : "minor";
-  const me = ctx.people.personId(nick);
-  const direct = ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && sameId(a.id, me)));
+  const direct = isDirectTo(ctx, act, nick);
   const kinds: UserStreamKind[] = ["inbox", `inbox/${half}`];
   if (direct) kinds.push("inbox/direct", `inbox/direct/${half}`);
   const paths: string[] = [];

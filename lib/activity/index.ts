@@ -7,7 +7,7 @@ import { toAS2 } from "./as2";
 import { ANONYMOUS, Ctx, type EngineConfig, type Viewer } from "./context";
 import { BankDeliveryQueue, type DeliveryQueue } from "./delivery-queue";
 import { JobQueue, type JobQueueOptions } from "../queue/job-queue";
-import { distribute, type RemoteDelivery } from "./distribute";
+import { distribute, isDirectTo, type RemoteDelivery } from "./distribute";
 import { inbox, people, userFeed, type InboxKind, type OutboxKind } from "./feeds";
 import type { ObjectKey } from "./lookup";
 import type { ReadOptions } from "./collections";
@@ -43,6 +43,23 @@ export interface EngineOptions {
   delivery?: "inline" | "background";
   /** Job queue settings (lease, poll interval, retries). */
   jobs?: JobQueueOptions;
+  /**
+   * Told after each activity reached local inboxes, with the local people
+   * it was addressed to directly (email notifications). Its failures are
+   * logged and never undo or repeat the delivery.
+   */
+  onDelivered?: (delivered: Delivered) => Promise<void>;
+}
+
+/** An activity that reached local inboxes (for `onDelivered`). */
+export interface Delivered {
+  /** The stored activity (references not expanded). */
+  activity: AS;
+  /** Its actor and object as stored, or null. */
+  actor: AS | null;
+  object: AS | null;
+  /** Local nicknames in its `to` or `bto`. */
+  direct: string[];
 }
 
 /** The activity engine: everything routes call. Inputs are parsed JSON; outputs are ready for res.json. */
@@ -108,7 +125,9 @@ export function createEngine(opts: EngineOptions): Engine {
     jobs,
     async (activityId) => {
       const act = await ctx.activities.get(activityId);
-      if (act) await distribute(ctx, act, remote);
+      if (!act) return;
+      const r = await distribute(ctx, act, remote);
+      if (opts.onDelivered) await reportDelivered(ctx, act, r.local, opts.onDelivered);
     },
     (opts.delivery ?? "inline") === "inline",
   );
@@ -155,4 +174,17 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     asAS2: (json) => toAS2(json, { base: opts.urls.base }),
   };
+}
+
+/** Calls the `onDelivered` hook; a failure there is logged, never a failed delivery. */
+async function reportDelivered(ctx: Ctx, act: AS, local: string[], hook: (d: Delivered) => Promise<void>): Promise<void> {
+  try {
+    const direct = local.filter((nick) => isDirectTo(ctx, act, nick));
+    if (direct.length === 0) return;
+    const ref = (v: unknown): Promise<AS | null> =>
+      v && typeof v === "object" && typeof (v as AS).id === "string" ? ctx.objects.get((v as AS).id) : Promise.resolve(null);
+    await hook({ activity: act, actor: await ref(act.actor), object: await ref(act.object), direct });
+  } catch (err) {
+    ctx.log.error({ err, activity: act.id }, "after-delivery hook failed");
+  }
 }

@@ -53,7 +53,7 @@ export class StartupError extends Error {
  * master owns the listening sockets (Node cluster), so a replacement worker
  * binds the same ports while the others keep serving.
  */
-export async function startWorker(config: Readonly<PumpConfig>, log: Logger): Promise<RunningWorker> {
+export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opts: { now?: () => number } = {}): Promise<RunningWorker> {
   const tls = config.key ? readTls(config) : null;
   let bank: Bank;
   try {
@@ -61,7 +61,7 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger): Pr
   } catch (err) {
     throw new StartupError(`Cannot open the "${config.driver}" database: ${(err as Error).message}`, "bank", { cause: err });
   }
-  const app = createApp(config, { bank, log });
+  const app = createApp(config, { bank, log, now: opts.now });
   let services: AppServices;
   try {
     services = await startAppServices(app);

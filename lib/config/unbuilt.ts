@@ -11,15 +11,6 @@ import type { RawConfig, SettableKey } from "./types";
  */
 export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {
   enableUploads: "file uploads",
-  requireEmail: "email (confirmation, password recovery)",
-  smtpserver: "email (confirmation, password recovery)",
-  smtpport: "email (confirmation, password recovery)",
-  smtpuser: "email (confirmation, password recovery)",
-  smtppass: "email (confirmation, password recovery)",
-  smtpusetls: "email (confirmation, password recovery)",
-  smtpusessl: "email (confirmation, password recovery)",
-  smtpfrom: "email (confirmation, password recovery)",
-  smtptimeout: "email (confirmation, password recovery)",
   firehose: "pinging a firehose with public activities",
   spamhost: "spam checking by an activityspam server",
   spamclientid: "spam checking by an activityspam server",

@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { BUILTIN_DRIVERS, LOG_LEVELS, SAMPLE_SECRET, UNSHARED_DRIVERS } from "./defaults";
 import { ConfigError } from "./errors";
+import { checkEmailConfig } from "./email";
 import type { PumpConfig, RawConfig, SettableKey } from "./types";
 import { checkUnbuilt } from "./unbuilt";
 
@@ -126,6 +127,7 @@ export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]
   checkDriver(c, ctx);
   checkSecret(c, ctx, warnings);
   checkOther(c, ctx, warnings);
+  checkEmailConfig(c, (k) => origin(ctx, k), warnings);
   checkTls(c, ctx, warnings);
   checkPrivilegedPorts(c, ctx);
 }

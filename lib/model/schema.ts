@@ -3,6 +3,7 @@ import { ACTIVITY_SCHEMA } from "./activity-schema";
 import { USER_SCHEMA } from "./user-schema";
 import { OAUTH_SCHEMA } from "./oauth-schema";
 import { QUEUE_SCHEMA } from "../queue/schema";
+import { EMAIL_SCHEMA } from "./email-schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -14,4 +15,5 @@ export const SCHEMA: Schema = {
   ...USER_SCHEMA,
   ...OAUTH_SCHEMA,
   ...QUEUE_SCHEMA,
+  ...EMAIL_SCHEMA,
 };

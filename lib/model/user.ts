@@ -27,8 +27,10 @@ export interface UserRecord {
   profile: { id: string; objectType: "person" };
   /** Confirmed email address. */
   email?: string;
-  /** Address waiting for confirmation when `requireEmail` is on. */
+  /** Address waiting for confirmation (lib/email): set at registration or by a change, while mail is on. */
   _pendingEmail?: string;
+  /** false when the person turned notification mail off (default on). */
+  _notifyByEmail?: boolean;
   [extra: string]: unknown;
 }
 
@@ -58,7 +60,7 @@ function extraProps(props: Record<string, unknown>): Record<string, unknown> {
  */
 export async function createUser(
   bank: Bank,
-  config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "nicknameBlacklist">,
+  config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "haveEmail" | "nicknameBlacklist">,
   urls: UrlMaker,
   props: Record<string, unknown>,
   opts: { trusted?: boolean } = {},
@@ -84,9 +86,9 @@ export async function createUser(
     updated: now,
     profile: { id: localPersonId(nickname, urls), objectType: "person" },
   };
-  // With requireEmail the address counts only once confirmed (lib/ of the confirm flow).
+  // Where mail is sent (smtpserver), an address counts only once confirmed (lib/email/confirmation.ts).
   if (email !== undefined) {
-    if (config.requireEmail && !opts.trusted) user._pendingEmail = email;
+    if ((config.requireEmail || config.haveEmail) && !opts.trusted) user._pendingEmail = email;
     else user.email = email;
   }
   try {

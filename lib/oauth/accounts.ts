@@ -18,7 +18,7 @@ export type AfterRegister = (user: UserRecord, client?: ClientRecord) => Promise
  */
 export async function registerAccount(
   bank: Bank,
-  config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "nicknameBlacklist">,
+  config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "haveEmail" | "nicknameBlacklist">,
   urls: UrlMaker,
   consumerKey: string,
   props: Record<string, unknown>,

@@ -41,6 +41,8 @@ export interface AuthMiddlewares {
   userRead: RequestHandler;
   /** 3-legged OAuth only. */
   userWrite: RequestHandler;
+  /** 3-legged OAuth only, also for a user whose email is not confirmed yet (to ask for the mail again). */
+  userWriteUnconfirmed: RequestHandler;
   /** 2-legged OAuth only (a request carrying a token is refused). */
   clientWrite: RequestHandler;
   /** The checks themselves, for code that is not a route (e.g. the web UI's login). */
@@ -70,14 +72,19 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
     return { client, nickname: null, via: "client" };
   };
 
-  const verifyUser = async (req: Request): Promise<AuthInfo> => {
+  const verifyUserOf = (allowUnconfirmed: boolean) => async (req: Request): Promise<AuthInfo> => {
     const { client, accessToken } = await verifyUserRequest(deps, req);
     const user = await findUser(ctx.bank, accessToken.username);
     // Tokens of a deleted account are dead (the original crashed on them).
     if (!user) throw new OAuthError(401, OAuthMessages.token);
-    if (ctx.config.requireEmail && !user.email) throw new ForbiddenError("Can't use the API until you confirm your email address.");
+    if (ctx.config.requireEmail && !user.email && !allowUnconfirmed) {
+      throw new ForbiddenError(
+        `Can't use the API until you confirm your email address: open the link we mailed you, or POST /api/user/${user.nickname}/confirmation/resend to get a new one.`,
+      );
+    }
     return { client, nickname: user.nickname, via: "user" };
   };
+  const verifyUser = verifyUserOf(false);
 
   const anyRead = async (req: Request): Promise<AuthInfo> => {
     if (hasOAuthToken(req)) return verifyUser(req);
@@ -110,6 +117,7 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
     anyRead: middleware(anyRead),
     userRead: middleware(userRead),
     userWrite: middleware(verifyUser),
+    userWriteUnconfirmed: middleware(verifyUserOf(true)),
     clientWrite: middleware(clientWrite),
     verifyClient,
     verifyUser,

@@ -39,7 +39,7 @@ export async function ensureConfiguredClients(bank: Bank, config: Pick<PumpConfi
  */
 export async function ensureConfiguredUsers(
   bank: Bank,
-  config: Pick<PumpConfig, "users" | "disableRegistration" | "requireEmail" | "nicknameBlacklist">,
+  config: Pick<PumpConfig, "users" | "disableRegistration" | "requireEmail" | "haveEmail" | "nicknameBlacklist">,
   urls: UrlMaker,
   log: Logger,
   afterRegister: (user: UserRecord) => Promise<void> = async () => {},

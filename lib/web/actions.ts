@@ -33,7 +33,7 @@ function checkedId(value: string, label: string): string {
 export class WebActions {
   constructor(
     private readonly deps: {
-      config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "nicknameBlacklist" | "site">;
+      config: Pick<PumpConfig, "disableRegistration" | "requireEmail" | "haveEmail" | "nicknameBlacklist" | "site">;
       bank: Bank;
       urls: UrlMaker;
       engine: Engine;

@@ -3,7 +3,7 @@ import { Router, type Request } from "express";
 import type { PumpConfig } from "../config";
 import type { Bank } from "../databank";
 import type { Logger } from "../log";
-import { UnauthorizedError } from "../errors";
+import { EmailNotConfirmedError, UnauthorizedError } from "../errors";
 import { findUser, type UserRecord } from "../model/user";
 import type { PasswordCheck } from "../model/password-check";
 import { clientAddress } from "../http/client-address";
@@ -59,7 +59,7 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
     if (typeof nickname !== "string") return done(null, false);
     // A deleted account's session is simply logged out.
     findUser(bank, nickname).then(
-      (u) => done(null, u ? { nickname: u.nickname } : false),
+      (u) => done(null, u && !(config.requireEmail && !u.email) ? { nickname: u.nickname } : false),
       (err) => done(err),
     );
   });
@@ -79,6 +79,8 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
       const nickname = typeof body.nickname === "string" ? body.nickname.trim() : "";
       const user = await deps.passwords.verify({ nickname, password: body.password, address: clientAddress(req) });
       if (!user) throw new UnauthorizedError("Incorrect username or password");
+      // With requireEmail an account is usable only once its address is confirmed.
+      if (deps.config.requireEmail && !user.email) throw new EmailNotConfirmedError(user.nickname);
       // passport regenerates the session on login (no session fixation).
       await logIn(req, { nickname: user.nickname });
       return user;

@@ -63,6 +63,7 @@ export class PageData {
       csrf: viewer || extra.forms ? csrfToken(req) : null,
       disableRegistration: config.disableRegistration,
       requireEmail: config.requireEmail,
+      haveEmail: config.haveEmail,
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
       returnTo: safeReturnPath(this.here(req), this.sitePath("/")),

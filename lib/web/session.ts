@@ -13,6 +13,8 @@ declare module "express-session" {
     csrfToken?: string;
     /** Set by passport: the logged-in local user's nickname. */
     passport?: { user?: string };
+    /** The account this (logged-out) session registered or tried to log in as while its email is unconfirmed: "send the link again" resends for it. */
+    pendingConfirmation?: string;
   }
 }
 

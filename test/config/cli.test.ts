@@ -219,7 +219,7 @@ describe("bin/pump: each configuration error exits 1 with one clear line", () =>
     await expectConfigError(["-c", configFile({ spamhost: "https://spam.example" })], {}, /^spamhost is set .* but spamclientid and spamclientsecret are not both set/);
   });
 
-  it("requireEmail without smtpserver", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, async () => {
+  it("requireEmail without smtpserver", async () => {
     await expectConfigError(["-c", configFile({ requireEmail: true })], {}, /^requireEmail is on .* smtpserver is not set/);
   });
 

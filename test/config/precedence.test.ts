@@ -160,7 +160,7 @@ describe("derived values", () => {
     assert.equal(on.canUpload, true);
   });
 
-  it("sets haveEmail from smtpserver", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("sets haveEmail from smtpserver", () => {
     assert.equal(load().config.haveEmail, false);
     assert.equal(load({ argv: ["--smtpserver", "mail.example"] }).config.haveEmail, true);
   });

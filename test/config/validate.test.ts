@@ -152,7 +152,7 @@ describe("validation: other rules", () => {
     throwsConfig(() => load({ argv: ["--hostname", "https://social.example"] }), /^hostname: "https:\/\/social\.example" .* bare host name/);
   });
 
-  it("refuses requireEmail without smtpserver", { skip: "email is not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("refuses requireEmail without smtpserver", () => {
     throwsConfig(() => load({ argv: ["--require-email"] }), /^requireEmail is on .* but smtpserver is not set/);
     assert.equal(load({ argv: ["--require-email", "--smtpserver", "mail.example"] }).config.requireEmail, true);
   });

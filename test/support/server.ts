@@ -23,7 +23,7 @@ export interface TestServer {
  * The port must be known before the config is built (generated URLs contain
  * it), so we ask the OS for a free one first.
  */
-export async function startTestServer(flags: string[] = [], opts: { log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(flags: string[] = [], opts: { log?: Logger; now?: () => number } = {}): Promise<TestServer> {
   const datadir = mkdtempSync(join(tmpdir(), "pump-test-"));
   const port = await freePort();
   const { config } = loadConfig({
@@ -41,7 +41,7 @@ export async function startTestServer(flags: string[] = [], opts: { log?: Logger
     etcFile: join(datadir, "no-such-etc-file.json"),
     cwd: datadir,
   });
-  const worker = await startWorker(config, opts.log ?? silentLogger());
+  const worker = await startWorker(config, opts.log ?? silentLogger(), { now: opts.now });
   return {
     url: `http://127.0.0.1:${worker.port}`,
     port: worker.port,
