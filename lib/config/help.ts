@@ -29,6 +29,7 @@ Main keys (defaults in brackets):
   params [{}]            driver settings, e.g. {"host": "db", "dbname": "pump"}
   datadir [./data]       data directory (sqlite database, uploads)
   enableUploads [false]  accept file uploads into <datadir>/uploads
+  maxUploadSize [10485760]  largest upload in bytes (bigger: 413)
   key, cert [none]       TLS key and certificate files: serve HTTPS
   children [auto]        number of worker processes
   logLevel [info]        fatal, error, warn, info, debug or trace

@@ -2,6 +2,7 @@ import type { Schema } from "../databank";
 import { ACTIVITY_SCHEMA } from "./activity-schema";
 import { USER_SCHEMA } from "./user-schema";
 import { OAUTH_SCHEMA } from "./oauth-schema";
+import { UPLOAD_SCHEMA } from "./upload-schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -12,4 +13,5 @@ export const SCHEMA: Schema = {
   ...ACTIVITY_SCHEMA,
   ...USER_SCHEMA,
   ...OAUTH_SCHEMA,
+  ...UPLOAD_SCHEMA,
 };

@@ -52,6 +52,7 @@ export class PageData {
       csrf: viewer || extra.forms ? csrfToken(req) : null,
       disableRegistration: config.disableRegistration,
       requireEmail: config.requireEmail,
+      canUpload: config.canUpload,
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
       returnTo: safeReturnPath(req.originalUrl, "/"),
