@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import { basename } from "node:path";
 import type { RouterContext } from "../lib/app";
 import { ANONYMOUS, type Viewer } from "../lib/activity";
-import { BadRequestError, ForbiddenError } from "../lib/errors";
+import { BadRequestError, ForbiddenError, NotFoundError } from "../lib/errors";
 import type { AuthMiddlewares } from "../lib/oauth";
 import { hasOAuthCredentials } from "../lib/oauth/request-params";
 import type { WebAuth } from "../lib/web/auth";
@@ -56,13 +56,14 @@ export function createUploadsRouter(ctx: RouterContext, deps: { auth: AuthMiddle
 
   // OAuth when the request is signed, else the web session, else anonymous (public posts).
   const optionalAuth: RequestHandler = (req, res, next) => (hasOAuthCredentials(req) ? deps.auth.anyRead(req, res, next) : next());
-  router.get(/^\/uploads\/(.+)$/, optionalAuth, handle(async (req, res) => {
+  router.get(/^\/uploads\/(.*)$/, optionalAuth, handle(async (req, res) => {
     let slug: string;
     try {
       slug = decodeURIComponent((req.params as Record<string, string>)[0] ?? "");
     } catch {
       throw new BadRequestError("Bad file path");
     }
+    if (slug === "") throw new NotFoundError("No such file");
     // The original refused paths without a known extension the same way.
     if (!/^[^/].*\.[a-z0-9]{2,5}$/.test(slug)) throw new ForbiddenError("Not allowed");
     const viewer: Viewer = req.auth ? api.viewer(req) : viewerOfSession(ctx, deps.web, req);
