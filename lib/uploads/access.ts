@@ -2,7 +2,13 @@ import { ForbiddenError, GoneError, NotFoundError } from "../errors";
 import type { Ctx } from "../activity/context";
 import { isTombstone } from "../model/activity-object";
 import { isPublic, objectAccess } from "../activity/visibility";
+import { isPlainObject, sameId } from "../model/as";
 import type { UploadRecord, UploadStore } from "./store";
+
+async function isPublicPost(ctx: Ctx, objectId: string): Promise<boolean> {
+  const post = await ctx.activities.postActivityOf(objectId);
+  return post !== null && isPublic(post);
+}
 
 /** How a file may be served. */
 export interface DownloadGrant {
@@ -24,10 +30,15 @@ export async function grantDownload(ctx: Ctx, store: UploadStore, slug: string, 
   if (!obj) throw new NotFoundError("No such file");
   if (isTombstone(obj)) throw new GoneError("Deleted");
   const access = await objectAccess(ctx, obj, viewerId);
-  if (access === "author" || access === "recipient") {
+  if (access === "author") return { record, isPublic: await isPublicPost(ctx, obj.id) };
+  if (access === "recipient") {
+    // Only the author's own post shares a file: someone else "posting" an
+    // unposted upload they learnt the id of must not open it to their audience.
     const post = await ctx.activities.postActivityOf(obj.id);
-    return { record, isPublic: post !== null && isPublic(post) };
+    if (post && isPlainObject(post.actor) && isPlainObject(obj.author) && sameId(post.actor.id, obj.author.id)) {
+      return { record, isPublic: isPublic(post) };
+    }
   }
-  if (access === "no-post") throw new ForbiddenError("Not allowed: this file has not been shared yet.");
+  if (access === "no-post" || access === "recipient") throw new ForbiddenError("Not allowed: this file has not been shared yet.");
   throw new ForbiddenError("Not allowed: only the author and the people it was shared with can see this file.");
 }

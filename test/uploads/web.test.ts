@@ -116,6 +116,7 @@ describe("web upload forms (no JavaScript)", () => {
     const person = await (await fetch(`${server.url}/api/user/alice/profile`, { headers: { Cookie: [...(alice as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join("; ") } })).json();
     assert.equal(person.image.width, 96);
     assert.match(person.image.url, /_thumb\.png$/);
+    assert.equal(person.pump_io?.fullImage?.width, 300, JSON.stringify(person.pump_io));
     assert.deepEqual(tempEntries(server.datadir), []);
   });
 });
