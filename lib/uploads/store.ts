@@ -5,7 +5,6 @@ import { dirname, join } from "node:path";
 import { BadRequestError, HttpError } from "../errors";
 import type { AS } from "../model/as";
 import type { Ctx } from "../activity/context";
-import { sanitizeHtml } from "../activity/scrub";
 import { storeNewObject } from "../activity/verb-context";
 import { processImage } from "./images";
 import { EXTENSIONS, GENERIC_EXTENSION, GENERIC_TYPE, classOf, describe, looksLike } from "./media-types";
@@ -33,7 +32,7 @@ export interface IncomingFile {
 export interface UploadOptions {
   /** Title (`displayName`), plain text. */
   title?: string;
-  /** Description (`content`), HTML: sanitised here. */
+  /** Description (`content`): HTML the caller made safe (the web form escapes plain text). */
   description?: string;
   /** Avatar: a 96×96 square thumbnail, always. */
   avatar?: boolean;
@@ -109,7 +108,7 @@ export class UploadStore {
     if (opts.avatar && cls !== "image") throw new HttpError(415, "A profile picture must be an image (JPEG, PNG, GIF or WebP)");
     const obj: AS = { objectType: cls, author: { id: this.ctx.people.personId(nickname), objectType: "person" } };
     if (opts.title?.trim()) obj.displayName = opts.title.trim().slice(0, 500);
-    if (opts.description?.trim()) obj.content = sanitizeHtml(opts.description);
+    if (opts.description?.trim()) obj.content = opts.description;
 
     // Files to move into place: [temp path, slug suffix, MIME type served].
     const files: Array<{ from: string; suffix: string; mime: string }> = [];

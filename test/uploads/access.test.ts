@@ -107,6 +107,32 @@ describe("uploads: download access", () => {
     assert.equal(await status(`${api.server.url}/uploads/`, "anon"), 404);
   });
 
+  test("a chunked body without Content-Length is cut at the limit with a 413", async () => {
+    const url = new URL(`${api.server.url}/api/user/alice/uploads`);
+    const auth = oauthClient(api.server.url, alice.creds.client).authHeader(url.href, alice.creds.token!.token, alice.creds.token!.secret, "POST");
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "POST", headers: { Authorization: auth, "Content-Type": "image/png", "Transfer-Encoding": "chunked", Accept: "application/json" } });
+      req.on("response", (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      // Writes 64 KB pieces until the server answers (it must, at the limit).
+      let sent = 0;
+      const more = (): void => {
+        if (req.destroyed || sent > 4 * 1024 * 1024) return void req.end();
+        sent += 65536;
+        req.write(Buffer.alloc(65536, 7), () => setImmediate(more));
+      };
+      more();
+    });
+    assert.equal(answer.status, 413);
+    assert.match(JSON.parse(answer.body).error, /File too large/);
+    assert.deepEqual(await tempEmptied(api.server.datadir), []);
+  });
+
   test("a client that hangs up mid-upload leaves no temp file", async () => {
     const url = new URL(`${api.server.url}/api/user/alice/uploads`);
     const auth = oauthClient(api.server.url, alice.creds.client).authHeader(url.href, alice.creds.token!.token, alice.creds.token!.secret, "POST");
