@@ -81,7 +81,7 @@ function viewerOfSession(ctx: RouterContext, web: WebAuth, req: Request): Viewer
 
 /** The uploaded object as the API shows it to its author. */
 function presented(ctx: RouterContext, stored: AS, viewer: Viewer): Promise<AS> {
-  return ctx.engine.getObject(stored.objectType === "file" ? "file" : stored.objectType, stored._uuid, viewer);
+  return ctx.engine.getObject(stored.objectType, stored._uuid, viewer);
 }
 
 /**

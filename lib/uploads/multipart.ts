@@ -3,7 +3,7 @@ import { join } from "node:path";
 import busboy from "busboy";
 import { BadRequestError } from "../errors";
 import { bareType, isMimeType } from "./media-types";
-import { checkDeclaredLength, } from "./incoming";
+import { checkDeclaredLength } from "./incoming";
 import { receiveToFile } from "./receive";
 import type { IncomingFile } from "./store";
 

@@ -6,7 +6,7 @@ import { BadRequestError, HttpError } from "../errors";
 import type { AS } from "../model/as";
 import type { Ctx } from "../activity/context";
 import { storeNewObject } from "../activity/verb-context";
-import { processImage } from "./images";
+import { processImage, type Dimensions } from "./images";
 import { EXTENSIONS, GENERIC_EXTENSION, GENERIC_TYPE, classOf, describe, looksLike } from "./media-types";
 
 /** The databank type of upload records (lib/model/upload-schema.ts). */
@@ -17,6 +17,12 @@ export interface UploadRecord {
   slug: string;
   id: string;
   mimeType: string;
+}
+
+/** An image's stored size and its thumbnail's (null: the image is its own thumbnail). */
+interface ImageSizes {
+  full: Dimensions;
+  thumb: Dimensions | null;
 }
 
 /** A received body waiting in its temp folder. */
@@ -112,6 +118,7 @@ export class UploadStore {
 
     // Files to move into place: [temp path, slug suffix, MIME type served].
     const files: Array<{ from: string; suffix: string; mime: string }> = [];
+    let dims: ImageSizes | null = null;
     if (cls === "image") {
       const fullTmp = (ext: string) => join(file.tempDir, `full.${ext}`);
       const thumbTmp = (ext: string) => join(file.tempDir, `thumb.${ext}`);
@@ -119,7 +126,7 @@ export class UploadStore {
       files.push({ from: fullTmp(img.ext), suffix: `.${img.ext}`, mime: img.mime });
       if (img.thumb) files.push({ from: thumbTmp(img.ext), suffix: `_thumb.${img.ext}`, mime: img.mime });
       obj.mimeType = img.mime;
-      obj._dims = { full: img.full, thumb: img.thumb };
+      dims = { full: img.full, thumb: img.thumb };
     } else if (cls === "audio" || cls === "video") {
       const ext = EXTENSIONS[file.mimeType];
       if (!ext) throw new HttpError(415, `Unsupported ${cls} type: ${file.mimeType}`);
@@ -134,7 +141,7 @@ export class UploadStore {
 
     const placed = await this.placeAll(nickname, files);
     try {
-      return await this.record(nickname, obj, placed);
+      return await this.record(nickname, obj, placed, dims);
     } catch (err) {
       await Promise.all(placed.map((p) => unlink(this.pathOf(p.slug)).catch(() => undefined)));
       throw err;
@@ -161,11 +168,9 @@ export class UploadStore {
   }
 
   /** Stores the object, the upload records and the uploads-stream entry. */
-  private async record(nickname: string, obj: AS, placed: Array<{ slug: string; mime: string }>): Promise<AS> {
+  private async record(nickname: string, obj: AS, placed: Array<{ slug: string; mime: string }>, dims: ImageSizes | null): Promise<AS> {
     const [full, thumb] = placed as [{ slug: string; mime: string }, { slug: string; mime: string } | undefined];
-    if (obj.objectType === "image") {
-      const dims = obj._dims as { full: { width: number; height: number }; thumb: { width: number; height: number } | null };
-      delete obj._dims;
+    if (dims) {
       obj.fullImage = { url: this.url(full.slug), ...dims.full };
       obj.image = thumb && dims.thumb ? { url: this.url(thumb.slug), ...dims.thumb } : { ...obj.fullImage };
       obj._fslug = full.slug;
