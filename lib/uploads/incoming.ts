@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BadRequestError } from "../errors";
+import { BadRequestError, HttpError } from "../errors";
 import { isPlainObject } from "../model/as";
 import { bareType, isMimeType } from "./media-types";
 import { receiveToFile, tooLarge } from "./receive";
@@ -29,6 +29,10 @@ export async function receiveRaw(req: IncomingMessage, tempDir: string, limit: n
   const mimeType = bareType(req.headers["content-type"]);
   if (!mimeType) throw new BadRequestError("No Content-Type: send the file with its media type");
   if (!isMimeType(mimeType)) throw new BadRequestError(`Bad Content-Type: ${mimeType}`);
+  // A form body is read (for its OAuth signature) before we see it, and is no file anyway.
+  if (mimeType === "application/x-www-form-urlencoded" || req.readableEnded) {
+    throw new HttpError(415, "Send the file itself as the body, with its own Content-Type, or JSON {mimeType, data}");
+  }
   checkDeclaredLength(req, limit);
   const path = join(tempDir, "body");
   const size = await receiveToFile(req, path, limit);

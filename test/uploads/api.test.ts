@@ -153,6 +153,13 @@ describe("uploads API", () => {
     assert.deepEqual(tempEntries(api.server.datadir), []);
   });
 
+  test("a form-encoded body is no upload: 415, not a hang", async () => {
+    const res = await api.req(alice.creds, "POST", "/api/user/alice/uploads", { mimeType: "image/png", data: "AAAA" }, { form: true });
+    assert.equal(res.status, 415);
+    assert.match(res.body.error, /Send the file itself/);
+    assert.deepEqual(tempEntries(api.server.datadir), []);
+  });
+
   test("only the owner uploads and lists uploads", async () => {
     const bob = await api.user("bob");
     const asBob = await postFile(api.server.url, bob.creds, "/api/user/alice/uploads", await png(10, 10), "image/png");
