@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
 import type { TestServer } from "../support/server";
-import { Browser, registerVia, startWeb } from "../web/support";
+import { Browser, objectLink, registerVia, startWeb } from "../web/support";
 import { LIMIT, UPLOAD_FLAGS, download, garbage, png, rotatedJpeg, storedFiles, tempEntries, toneOgg } from "./support";
 
 /** A multipart form POST from the cookie-keeping browser (fields first, then the file, in form order). */
@@ -52,11 +52,22 @@ describe("web upload forms (no JavaScript)", () => {
     const img = /<a class="entry-image" href="(\/uploads\/alice\/[^"]+)"><img src="(\/uploads\/alice\/[^"]+_thumb\.jpg)" alt="Red square" width="240" height="320">/.exec(home);
     assert.ok(img, "the picture shows in the inbox");
     assert.match(home, /Taken &lt;sideways&gt;/);
+    // The picture's own page shows it too.
+    const page = await alice.page(objectLink(home, "alice", "image")!);
+    assert.ok(page.includes(`<img src="${img[2]}" alt="Red square"`), "the object page shows the picture");
     // Public: anyone may load it.
     const anon = await download(server.url, server.url + img[2], null);
     assert.equal(anon.status, 200);
     assert.deepEqual([(await sharp(anon.body).metadata()).width, (await sharp(anon.body).metadata()).height], [240, 320]);
     assert.deepEqual(tempEntries(server.datadir), []);
+  });
+
+  test("a sound posted through the form plays in the inbox", async () => {
+    await alice.page("/");
+    const res = await postForm(alice, "/main/upload", { _csrf: alice.csrf!, title: "A tone", to: "public" }, { name: "tone.ogg", type: "audio/ogg", data: toneOgg() });
+    assert.equal(res.status, 303, res.text.slice(0, 300));
+    const home = await alice.page("/");
+    assert.match(home, /<audio class="entry-media" controls preload="none" src="\/uploads\/alice\/[^"]+\.ogg" aria-label="A tone">/);
   });
 
   test("a picture for followers only is not public", async () => {
