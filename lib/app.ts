@@ -19,6 +19,7 @@ import { createWebAuth, type WebAuth } from "./web/auth";
 import { PasswordCheck } from "./model/password-check";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
+import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -106,7 +107,9 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
 
   // Bodies: JSON for the API, form-encoded for OAuth, client registration and
   // web forms. Size limits keep a worker safe from huge bodies (413).
-  app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
+  // JSON uploads ({mimeType, data}) are read by the uploads router, with the upload size limit.
+  const json = express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] });
+  app.use((req, res, next) => (req.method === "POST" && UPLOAD_API_PATH.test(req.path) ? next() : json(req, res, next)));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
 
   // Static files (public/): served by the server itself, never from a CDN.
@@ -142,6 +145,7 @@ export async function startAppServices(app: Express): Promise<AppServices> {
       await ctx.engine.afterRegister(user);
     },
   });
+  if (ctx.config.canUpload) void sweepStaleTemp(join(ctx.config.datadir!, "upload-tmp"));
   const resumed = await ctx.engine.queue.recover();
   if (resumed > 0) ctx.log.info({ jobs: resumed }, "resumed unfinished deliveries");
   const mails = await ctx.email.start();

@@ -63,7 +63,7 @@ export class GoneError extends HttpError {
 }
 
 export class PayloadTooLargeError extends HttpError {
-  constructor(message = "Request body too large", options?: { cause?: unknown }) {
+  constructor(message = "Request body too large", options?: { cause?: unknown; headers?: Record<string, string> }) {
     super(413, message, options);
   }
 }

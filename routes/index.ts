@@ -12,6 +12,7 @@ import { createApiActivityRouter } from "./api-activity";
 import { createApiObjectsRouter } from "./api-objects";
 import { createWebRouter } from "./web";
 import { createSiteFilesRouter } from "./site-files";
+import { createUploadsRouter } from "./uploads";
 
 /**
  * Every router of the app, in mount order (Express takes the first match,
@@ -44,6 +45,9 @@ export function createRouters(ctx: RouterContext): Router[] {
       expandProfile: async (user, viewer) =>
         (await engine.profileOf(user.nickname)) ? engine.getProfile(user.nickname, viewerOf(viewer)) : localProfile(user, ctx.urls),
     }),
+    // Uploads (only with enableUploads): /api/user/:nickname/uploads, /uploads/…, and the web
+    // upload forms, whose multipart bodies the web router's CSRF check cannot read.
+    createUploadsRouter(ctx, { auth, web }),
     // /api/user/:nickname/… streams and profile.
     createApiUserRouter(ctx, auth),
     // /api/activity/…, /api/collection/:uuid/members, /api/group/…: they shadow /api/:type/:uuid.

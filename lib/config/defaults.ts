@@ -32,7 +32,8 @@ export const UNSHARED_DRIVERS: readonly string[] = ["memory", "disk", "leveldb"]
  *   install keeps its data and can run several workers;
  * - `datadir` defaults to "./data" (resolved against the working directory);
  * - `firehose` is null (off): the original pinged ofirehose.com, which is gone;
- * - `bouncePort` (80) and `workerShutdownTimeout` (30 s) are new keys.
+ * - `bouncePort` (80), `workerShutdownTimeout` (30 s) and `maxUploadSize`
+ *   (10 MB; the original had no limit) are new keys.
  * `null` for address / urlPort / smtpfrom / controlSocket / datadir means
  * "derive it" (see derive.ts).
  */
@@ -63,6 +64,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   hsts: false,
   datadir: null,
   enableUploads: false,
+  maxUploadSize: 10 * 1024 * 1024,
   debugClient: false,
   firehose: null,
   spamhost: null,

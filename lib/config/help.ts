@@ -28,7 +28,9 @@ Main keys (defaults in brackets):
   driver [sqlite]        sqlite, postgresql, mongodb, memory (tests only),
                          or the <name> of an installed databank-<name> package
   params [{}]            driver settings, e.g. {"host": "db", "dbname": "pump"}
-  datadir [./data]       data directory (the sqlite database)
+  datadir [./data]       data directory (sqlite database, uploads)
+  enableUploads [false]  accept file uploads into <datadir>/uploads
+  maxUploadSize [10485760]  largest upload in bytes (bigger: 413)
   key, cert [none]       TLS key and certificate files: serve HTTPS
   trustProxy [false]     behind a reverse proxy: believe its X-Forwarded-For
                          and -Proto (true, a hop count, or its addresses)

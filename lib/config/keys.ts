@@ -60,6 +60,7 @@ export const KEY_SPECS = {
   hsts: { kind: "boolOrObject", fields: { maxAge: "int", includeSubDomains: "boolean", preload: "boolean", force: "boolean" } },
   datadir: str(true, true),
   enableUploads: bool,
+  maxUploadSize: { kind: "int", nullable: false, min: 1, max: Number.MAX_SAFE_INTEGER },
   debugClient: bool,
   firehose: str(true),
   spamhost: str(true),

@@ -47,6 +47,8 @@ export interface PumpConfig {
   hsts: boolean | Record<string, unknown>;
   datadir: string | null;
   enableUploads: boolean;
+  /** Largest file an upload may be, in bytes (new; the original had no limit): bigger ones get a 413. */
+  maxUploadSize: number;
   debugClient: boolean;
   firehose: string | null;
   spamhost: string | null;

@@ -4,6 +4,7 @@ import { USER_SCHEMA } from "./user-schema";
 import { OAUTH_SCHEMA } from "./oauth-schema";
 import { QUEUE_SCHEMA } from "../queue/schema";
 import { EMAIL_SCHEMA } from "./email-schema";
+import { UPLOAD_SCHEMA } from "./upload-schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -16,4 +17,5 @@ export const SCHEMA: Schema = {
   ...OAUTH_SCHEMA,
   ...QUEUE_SCHEMA,
   ...EMAIL_SCHEMA,
+  ...UPLOAD_SCHEMA,
 };

@@ -64,6 +64,7 @@ export class PageData {
       disableRegistration: config.disableRegistration,
       requireEmail: config.requireEmail,
       haveEmail: config.haveEmail,
+      canUpload: config.canUpload,
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
       returnTo: safeReturnPath(this.here(req), this.sitePath("/")),

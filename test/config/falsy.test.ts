@@ -26,6 +26,7 @@ const TABLE: Record<keyof typeof KEY_SPECS, Row> = {
   urlPort: is("urlPort", 31337), // derived from port
   urlPath: is("urlPath", null),
   trustProxy: is("trustProxy", false),
+  maxUploadSize: none(10 * 1024 * 1024),
   bounce: is("bounce", false),
   bouncePort: none(80),
   secret: is("secret", GOOD_SECRET), // off in the file: the environment's secret stays

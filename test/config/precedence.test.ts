@@ -150,7 +150,7 @@ describe("derived values", () => {
     assert.deepEqual(load({ argv: ["--driver", "mongodb"] }).config.params, {});
   });
 
-  it("sets uploaddir and canUpload only with enableUploads", { skip: "uploads are not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("sets uploaddir and canUpload only with enableUploads", () => {
     const cwd = tmp();
     const off = load({ cwd }).config;
     assert.equal(off.uploaddir, null);

@@ -19,9 +19,9 @@ function askingValue(key: SettableKey): unknown {
 const notAvailable = (key: string) => new RegExp(`^${key} \\(from .*\\) is set, but .* is not available in this version of pump\\.io: remove "${key}"`);
 
 describe("keys of features that are not built yet", () => {
-  it("include the firehose, spam checking and plugins, and no longer email", () => {
+  it("include the firehose, spam checking and plugins, and no longer email or uploads", () => {
     for (const k of ["firehose", "spamhost", "plugins"]) assert.ok(k in UNBUILT_KEYS, k);
-    for (const k of ["requireEmail", "smtpserver", "favicon"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
+    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
   });
 
   for (const key of Object.keys(UNBUILT_KEYS) as SettableKey[]) {
@@ -47,7 +47,6 @@ describe("keys of features that are not built yet", () => {
 describe("bin/pump refuses a key of an unbuilt feature", () => {
   const cases: Array<[string, string[], Record<string, string>]> = [
     ["firehose", ["-c", "FILE"], {}],
-    ["enableUploads", [], { PUMPIO_ENABLE_UPLOADS: "true" }],
     ["spamhost", [], { PUMPIO_SPAMHOST: "https://spam.example" }],
     ["plugins", ["--plugins", "pump-plugin-x"], {}],
   ];

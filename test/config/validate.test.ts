@@ -157,7 +157,7 @@ describe("validation: other rules", () => {
     assert.equal(load({ argv: ["--require-email", "--smtpserver", "mail.example"] }).config.requireEmail, true);
   });
 
-  it("lets enableUploads use the default datadir", { skip: "uploads are not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("lets enableUploads use the default datadir", () => {
     const cwd = tmp();
     assert.equal(load({ cwd, env: withSecret({ PUMPIO_ENABLE_UPLOADS: "on" }) }).config.uploaddir, join(cwd, "data", "uploads"));
   });
