@@ -32,7 +32,12 @@ export const UNSHARED_DRIVERS: readonly string[] = ["memory", "disk", "leveldb"]
  *   install keeps its data and can run several workers;
  * - `datadir` defaults to "./data" (resolved against the working directory);
  * - `firehose` is null (off): the original pinged ofirehose.com, which is gone;
- * - `bouncePort` (80) and `workerShutdownTimeout` (30 s) are new keys.
+ * - `bouncePort` (80) and `workerShutdownTimeout` (30 s) are new keys;
+ * - so are the HTTP connection limits: `httpKeepAliveTimeout` (5 s, Node's
+ *   default: short enough that a draining worker, which must wait for idle
+ *   kept-alive connections to expire, is done in about 6 s),
+ *   `httpHeadersTimeout` (20 s, also the life of a connection that never
+ *   sends a byte) and `httpRequestTimeout` (300 s, Node's default: uploads).
  * `null` for address / urlPort / smtpfrom / controlSocket / datadir means
  * "derive it" (see derive.ts).
  */
@@ -94,6 +99,9 @@ export const DEFAULTS: Readonly<RawConfig> = {
   redirectAddressToCanonical: false,
   controlSocket: null,
   workerShutdownTimeout: 30000,
+  httpKeepAliveTimeout: 5000,
+  httpHeadersTimeout: 20000,
+  httpRequestTimeout: 300000,
 };
 
 /** Where `datadir` points when nobody set it (relative to the working directory). */

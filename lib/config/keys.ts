@@ -86,6 +86,9 @@ export const KEY_SPECS = {
   redirectAddressToCanonical: bool,
   controlSocket: str(true),
   workerShutdownTimeout: ms(0),
+  httpKeepAliveTimeout: ms(1000),
+  httpHeadersTimeout: ms(1),
+  httpRequestTimeout: ms(1),
 } as const satisfies Record<SettableKey, KeySpec>;
 
 export const SETTABLE_KEYS = Object.keys(KEY_SPECS) as SettableKey[];
