@@ -45,7 +45,14 @@ const NO_ANSWER_MS = 30_000;
  * each sending GET `path`, reading the whole answer, pausing, and again,
  * until stopped. One agent per kind is shared by its loops, as in an app.
  */
-export function startKeepAliveClients(opts: { port: number; path: string; loops: number; maxThinkMs: number }): KeepAliveClients {
+export function startKeepAliveClients(opts: {
+  port: number;
+  path: string;
+  /** Headers for each request (e.g. a fresh OAuth signature). */
+  headers?: () => Record<string, string>;
+  loops: number;
+  maxThinkMs: number;
+}): KeepAliveClients {
   // Without `timeout`, Node's agent keeps idle sockets forever and ignores
   // the server's `Keep-Alive: timeout=N` hint; with it, an idle socket is
   // dropped one second before the hint runs out, as a well-behaved client does.
@@ -56,6 +63,7 @@ export function startKeepAliveClients(opts: { port: number; path: string; loops:
   const outcomes: KeepAliveOutcome[] = [];
   const waiters: Array<{ target: number; resolve: () => void }> = [];
   let stopped = false;
+  let stopping: Promise<KeepAliveOutcome[]> | undefined;
   const record = (o: KeepAliveOutcome) => {
     outcomes.push(o);
     for (const w of [...waiters]) {
@@ -68,7 +76,7 @@ export function startKeepAliveClients(opts: { port: number; path: string; loops:
 
   const viaNode = (thinkMs: number) =>
     new Promise<void>((resolve) => {
-      const req = http.request({ host: "127.0.0.1", port: opts.port, path: opts.path, agent: nodeAgent }, (res) => {
+      const req = http.request({ host: "127.0.0.1", port: opts.port, path: opts.path, headers: opts.headers?.(), agent: nodeAgent }, (res) => {
         res.resume();
         const base = { kind: "node" as const, thinkMs, status: res.statusCode ?? null, connection: res.headers.connection ?? null, reused: req.reusedSocket };
         res.on("end", () => resolve(record({ ...base, at: Date.now(), error: null })));
@@ -84,7 +92,7 @@ export function startKeepAliveClients(opts: { port: number; path: string; loops:
 
   const viaUndici = async (thinkMs: number) => {
     try {
-      const res = await undici.request({ origin, path: opts.path, method: "GET" });
+      const res = await undici.request({ origin, path: opts.path, method: "GET", headers: opts.headers?.() });
       await res.body.text();
       const connection = res.headers.connection;
       record({ kind: "undici", at: Date.now(), thinkMs, status: res.statusCode, connection: typeof connection === "string" ? connection : null, reused: null, error: null });
@@ -110,12 +118,15 @@ export function startKeepAliveClients(opts: { port: number; path: string; loops:
     waitForMore(n) {
       return new Promise((resolve) => waiters.push({ target: outcomes.length + n, resolve }));
     },
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-      nodeAgent.destroy();
-      await undici.close();
-      return outcomes;
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        await Promise.all(loops);
+        nodeAgent.destroy();
+        await undici.close();
+        return outcomes;
+      })();
+      return stopping;
     },
   };
 }
