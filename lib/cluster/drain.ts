@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type http from "node:http";
 import type { Socket } from "node:net";
+import type { UpgradeRoutes } from "../http/upgrades";
 
 interface ConnState {
   /** Requests on this connection whose response has not finished. */
@@ -51,7 +52,11 @@ export class ConnectionDrainer {
   private draining = false;
   private drainStartedAt = 0;
 
-  constructor(private readonly server: http.Server) {
+  /** `upgrades`: the server's upgrade router, when it takes upgrades (a server without one answers them as plain requests). */
+  constructor(
+    private readonly server: http.Server,
+    upgrades?: UpgradeRoutes,
+  ) {
     server.on("connection", (socket: Socket) => {
       this.raw.add(socket);
       socket.once("close", () => this.raw.delete(socket));
@@ -77,7 +82,7 @@ export class ConnectionDrainer {
         }
       });
     });
-    server.prependListener("upgrade", (req: http.IncomingMessage) => {
+    upgrades?.observe((req) => {
       const state = this.conns.get(req.socket);
       if (state) state.upgraded = true;
     });

@@ -75,9 +75,9 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger): Pr
   // A TLS client that never completes its handshake is held to the headers timeout too.
   const server = tls ? https.createServer({ ...tls, ...limits, handshakeTimeout: config.httpHeadersTimeout }, app) : http.createServer(limits, app);
   const bounce = tls && config.bounce ? createBounceServer({ hostname: config.hostname, httpsPort: config.urlPort }, limits) : null;
-  const drainers = [new ConnectionDrainer(server), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
-  const realtime = new RealtimeConnections();
   const upgrades = new UpgradeRoutes(server);
+  const drainers = [new ConnectionDrainer(server, upgrades), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
+  const realtime = new RealtimeConnections();
   // WebSocket /main/realtime on this server; its sockets close with a reconnect hint via `realtime`.
   startRealtime(upgrades, app, { bank, log, connections: realtime });
 

@@ -18,6 +18,7 @@ const REFUSED_LINGER_MS = 2000;
  */
 export class UpgradeRoutes {
   private readonly routes = new Map<string, UpgradeHandler>();
+  private readonly observers: Array<(req: http.IncomingMessage) => void> = [];
 
   constructor(server: http.Server) {
     server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dispatch(req, socket, head));
@@ -31,7 +32,18 @@ export class UpgradeRoutes {
     };
   }
 
+  /**
+   * Calls `observer` with every upgrade request before it is handled (the
+   * connection drainer's hook: it must know which connections left HTTP,
+   * without adding an `upgrade` listener of its own, which would make Node
+   * send upgrades on a server without routes to nobody).
+   */
+  observe(observer: (req: http.IncomingMessage) => void): void {
+    this.observers.push(observer);
+  }
+
   private dispatch(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    for (const observer of this.observers) observer(req);
     const pathname = (req.url ?? "/").split("?")[0];
     const handler = this.routes.get(pathname);
     if (handler) return handler(req, socket, head);
