@@ -3,7 +3,10 @@
  * count) under a constant autocannon load of OAuth-signed reads, first in
  * steady state, then during back-to-back zero-downtime restarts (SIGUSR2,
  * each waiting for "zero-downtime restart complete"). Reports requests
- * served and failed (must be 0) and the latency of both phases.
+ * served and failed (must be 0) and the latency of both phases. During the
+ * restarts, keep-alive clients that pause 0–1,000 ms between requests
+ * (Node's http agent and undici) run too: the clients a drain must not
+ * reset by closing a connection they are about to reuse.
  *
  *   node dist/bench/rolling-restart.js [restarts] [steady-seconds]
  */
@@ -16,6 +19,7 @@ import autocannon from "autocannon";
 import { oauthClient, registerClient, registerUser, type ClientCreds } from "../test/support/oauth-client";
 import { freePort } from "../test/support/server";
 import { startLoad, type Outcome } from "../test/cluster/load";
+import { startKeepAliveClients, type KeepAliveOutcome } from "../test/cluster/keep-alive-clients";
 
 function signedGetHeaderFor(url: string, client: ClientCreds, path: string): string {
   return oauthClient(url, client).authHeader(url + path, "", "", "GET");
@@ -130,6 +134,13 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
     const restartTimes: number[] = [];
     const loadStart = Date.now();
     const duringProbe = probe();
+    const pausing = startKeepAliveClients({
+      port,
+      path: "/api/user/bencher",
+      headers: () => ({ Authorization: signedGetHeaderFor(url, client, "/api/user/bencher") }),
+      loops: 4,
+      maxThinkMs: 1000,
+    });
     // Without a callback the instance is also a promise of the result (the typings show only the promise).
     const instance = autocannon({ ...base, duration: 24 * 3600 }) as unknown as PromiseLike<autocannon.Result> & { stop(): void };
     for (let i = 1; i <= restarts; i++) {
@@ -141,8 +152,9 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
     instance.stop();
     const during = await instance;
     phases.push({ name: `during ${restarts} rolling restarts`, seconds: (Date.now() - loadStart) / 1000, result: during, probe: await duringProbe.stop() });
+    const pausingOutcomes = await pausing.stop();
     if (log.count("worker-died") > 0 || log.count("restart-failed") > 0) throw new Error("a worker died or a restart failed during the benchmark");
-    return report(phases, { workers, connections, restarts, restartTimes });
+    return report(phases, { workers, connections, restarts, restartTimes, pausing: pausingOutcomes });
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -150,7 +162,7 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
   }
 }
 
-function report(phases: Phase[], o: { workers: number; connections: number; restarts: number; restartTimes: number[] }): string {
+function report(phases: Phase[], o: { workers: number; connections: number; restarts: number; restartTimes: number[]; pausing: KeepAliveOutcome[] }): string {
   const cpu = cpus();
   const mean = o.restartTimes.reduce((a, b) => a + b, 0) / Math.max(1, o.restartTimes.length);
   const failed = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
@@ -181,6 +193,19 @@ function report(phases: Phase[], o: { workers: number; connections: number; rest
       `max ${(Math.max(...o.restartTimes) / 1000).toFixed(1)} s. During a restart one worker fewer serves (the ` +
       "replacement is forked once the old one has drained), and the new worker loads the code while the others serve: " +
       "on a machine with few cores both show in the latency.",
+    "",
+    "Pausing keep-alive clients during the restarts (4 loops each of Node's http agent and undici, a pause of 0–1,000 ms " +
+      "before each request on the kept-alive connections, OAuth-signed `GET /api/user/:nickname`):",
+    "",
+    "| Client | requests | failed | after a pause ≥ 250 ms | on a reused connection (Node agent) | answered `Connection: close` (draining worker) |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...(["node", "undici"] as const).map((kind) => {
+      const mine = o.pausing.filter((p) => p.kind === kind);
+      const failed = mine.filter((p) => p.error !== null || p.status !== 200).length;
+      const reused = kind === "node" ? String(mine.filter((p) => p.reused === true).length) : "n/a";
+      const label = kind === "node" ? "Node http.Agent (keepAlive)" : "undici Agent";
+      return `| ${label} | ${mine.length} | ${failed} | ${mine.filter((p) => p.thinkMs >= 250).length} | ${reused} | ${mine.filter((p) => p.connection === "close").length} |`;
+    }),
     "",
   ];
   return lines.join("\n");

@@ -15,9 +15,9 @@ export interface BounceOptions {
  * is the configured hostname and HTTPS port: a client-supplied Host cannot
  * redirect anyone elsewhere, and HTTPS on a port other than 443 works.
  */
-export function createBounceServer(opts: BounceOptions): http.Server {
+export function createBounceServer(opts: BounceOptions, limits: http.ServerOptions = {}): http.Server {
   const origin = `https://${opts.hostname}${opts.httpsPort === 443 ? "" : `:${opts.httpsPort}`}`;
-  return http.createServer((req, res) => {
+  return http.createServer(limits, (req, res) => {
     const path = (req.url ?? "/").startsWith("/") ? (req.url ?? "/") : "/";
     res.writeHead(301, { Location: origin + path, "Content-Length": "0" });
     res.end();

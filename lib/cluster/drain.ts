@@ -2,33 +2,47 @@ import net from "node:net";
 import tls from "node:tls";
 import type http from "node:http";
 import type { Socket } from "node:net";
+import type { UpgradeRoutes } from "../http/upgrades";
 
 interface ConnState {
   /** Requests on this connection whose response has not finished. */
   active: number;
   /** When the connection last finished a response (or was opened). */
   idleSince: number;
+  /** `socket.bytesRead` at `idleSince`: more means a request is on its way in. */
+  bytesAtIdle: number;
   /** Taken over by a protocol upgrade (websocket): no longer HTTP request/response. */
   upgraded: boolean;
 }
 
-/** How long a connection must have been idle before a draining server closes it. */
-export const IDLE_LINGER_MS = 250;
+/**
+ * How much longer than the keep-alive timeout it advertises the server
+ * keeps an idle connection open (Node's own server does the same): clients
+ * stop reusing a connection before the advertised time runs out (Node's
+ * agent 1 s, undici 2 s before), so this leaves them seconds of margin.
+ */
+export const KEEP_ALIVE_BUFFER_MS = 1000;
 /** How long upgraded (realtime) connections get to close themselves once asked. */
 export const UPGRADED_GRACE_MS = 1000;
-const SWEEP_MS = 50;
+const SWEEP_MS = 100;
 
 /**
  * Tracks the connections of one HTTP(S) server so it can be drained without
- * breaking any client:
+ * breaking any client that follows the server's keep-alive rules:
  * - once draining, every response carries `Connection: close`, so a
- *   keep-alive client learns from the answer itself not to reuse the socket;
- * - a connection with no request in flight is closed only after it has been
- *   idle for IDLE_LINGER_MS, so a busy client whose next request is already
- *   on the wire never has its socket closed under it (the race a plain
- *   `server.close()` has, which closes idle sockets at once);
+ *   keep-alive client learns from the answer itself not to reuse the socket,
+ *   and the server closes it after that answer;
+ * - an idle connection is never closed early: a client may send its next
+ *   request on it at any moment until the keep-alive timeout the server
+ *   advertised (`Keep-Alive: timeout=N`) runs out, and a close crossing that
+ *   request on the wire is a reset the client cannot avoid. So an idle
+ *   connection is closed only once it has been idle for the advertised
+ *   timeout plus KEEP_ALIVE_BUFFER_MS (as outside a drain), and never while
+ *   bytes of a request have arrived on it;
  * - upgraded connections are cut UPGRADED_GRACE_MS after the drain starts,
  *   their owners having been asked to close them with a reconnect hint.
+ * A drain therefore lasts at most about the keep-alive timeout plus one
+ * second, or longer when a request in flight takes longer.
  */
 export class ConnectionDrainer {
   private readonly conns = new Map<Socket, ConnState>();
@@ -38,14 +52,18 @@ export class ConnectionDrainer {
   private draining = false;
   private drainStartedAt = 0;
 
-  constructor(private readonly server: http.Server) {
+  /** `upgrades`: the server's upgrade router, when it takes upgrades (a server without one answers them as plain requests). */
+  constructor(
+    private readonly server: http.Server,
+    upgrades?: UpgradeRoutes,
+  ) {
     server.on("connection", (socket: Socket) => {
       this.raw.add(socket);
       socket.once("close", () => this.raw.delete(socket));
     });
     // Requests arrive on the TLS socket for HTTPS, on the TCP socket otherwise.
     server.on(server instanceof tls.Server ? "secureConnection" : "connection", (socket: Socket) => {
-      const state: ConnState = { active: 0, idleSince: Date.now(), upgraded: false };
+      const state: ConnState = { active: 0, idleSince: Date.now(), bytesAtIdle: socket.bytesRead, upgraded: false };
       this.conns.set(socket, state);
       socket.once("close", () => this.conns.delete(socket));
     });
@@ -60,10 +78,11 @@ export class ConnectionDrainer {
         if (state) {
           state.active -= 1;
           state.idleSince = Date.now();
+          state.bytesAtIdle = req.socket.bytesRead;
         }
       });
     });
-    server.prependListener("upgrade", (req: http.IncomingMessage) => {
+    upgrades?.observe((req) => {
       const state = this.conns.get(req.socket);
       if (state) state.upgraded = true;
     });
@@ -113,10 +132,14 @@ export class ConnectionDrainer {
 
   private sweep(): void {
     const now = Date.now();
+    // Node closes an idle kept-alive connection at the same point; this also
+    // covers connections that never sent a request (Node leaves those to
+    // headersTimeout, which may be much longer).
+    const idleLimit = this.server.keepAliveTimeout + KEEP_ALIVE_BUFFER_MS;
     for (const [socket, state] of this.conns) {
       if (state.upgraded) {
         if (now - this.drainStartedAt >= UPGRADED_GRACE_MS) socket.destroy();
-      } else if (state.active === 0 && now - state.idleSince >= IDLE_LINGER_MS) {
+      } else if (state.active === 0 && socket.bytesRead === state.bytesAtIdle && now - state.idleSince >= idleLimit) {
         socket.destroy();
       }
     }

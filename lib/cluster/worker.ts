@@ -7,6 +7,7 @@ import { openBank, type Bank } from "../databank";
 import type { Logger } from "../log";
 import { createApp, startAppServices, type AppServices } from "../app";
 import { SCHEMA } from "../model/schema";
+import { UpgradeRoutes } from "../http/upgrades";
 import { createBounceServer } from "./bounce";
 import { ConnectionDrainer } from "./drain";
 import { dropPrivileges } from "./privileges";
@@ -20,6 +21,8 @@ export interface RunningWorker {
   /** The HTTP -> HTTPS redirector, when `key` and `bounce` are set. */
   bounce: http.Server | null;
   bank: Bank;
+  /** Where protocol upgrades (the realtime websocket) are routed by path; any other is refused. */
+  upgrades: UpgradeRoutes;
   /** Where long-lived (realtime) connections register their "close with reconnect hint" callback. */
   realtime: RealtimeConnections;
   /** The port actually bound (differs from config.port when that is 0). */
@@ -69,14 +72,17 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
     await bank.disconnect().catch(() => undefined);
     throw new StartupError(`Cannot start the app's services: ${(err as Error).message}`, "bank", { cause: err });
   }
-  const server = tls ? https.createServer(tls, app) : http.createServer(app);
-  const bounce = tls && config.bounce ? createBounceServer({ hostname: config.hostname, httpsPort: config.urlPort }) : null;
-  const drainers = [new ConnectionDrainer(server), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
+  const limits = connectionLimits(config);
+  // A TLS client that never completes its handshake is held to the headers timeout too.
+  const server = tls ? https.createServer({ ...tls, ...limits, handshakeTimeout: config.httpHeadersTimeout }, app) : http.createServer(limits, app);
+  const bounce = tls && config.bounce ? createBounceServer({ hostname: config.hostname, httpsPort: config.urlPort }, limits) : null;
+  const upgrades = new UpgradeRoutes(server);
+  const drainers = [new ConnectionDrainer(server, upgrades), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
   const realtime = new RealtimeConnections();
   // WebSocket /main/realtime on this server; its sockets close with a reconnect hint via `realtime`.
   // On PostgreSQL, realtime updates go through the database (LISTEN/NOTIFY), so they reach every machine.
   const bus = bank.driver === "postgresql" ? new PgBus(bank.raw as unknown as PgNotifier, log.child({ component: "realtime" })) : undefined;
-  startRealtime(server, app, { bank, log, connections: realtime, bus });
+  startRealtime(upgrades, app, { bank, log, connections: realtime, bus });
 
   let port: number;
   let bouncePort: number | null = null;
@@ -109,7 +115,23 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
     closing ??= shutdown(drainers, realtime, services, bank, log, graceMs);
     return closing;
   };
-  return { server, bounce, bank, realtime, port, bouncePort, close };
+  return { server, bounce, bank, upgrades, realtime, port, bouncePort, close };
+}
+
+/**
+ * The HTTP connection limits of the config, as Node server options. Node
+ * checks the headers and request timeouts only every
+ * `connectionsCheckingInterval` (30 s by default, so a connection that
+ * never sent a byte lived up to 90 s); checking at a quarter of the headers
+ * timeout keeps the overshoot small at no real cost.
+ */
+export function connectionLimits(config: Readonly<PumpConfig>): http.ServerOptions {
+  return {
+    keepAliveTimeout: config.httpKeepAliveTimeout,
+    headersTimeout: config.httpHeadersTimeout,
+    requestTimeout: config.httpRequestTimeout,
+    connectionsCheckingInterval: Math.min(5000, Math.max(100, Math.floor(config.httpHeadersTimeout / 4))),
+  };
 }
 
 function readTls(config: Readonly<PumpConfig>): { key: Buffer; cert: Buffer } {

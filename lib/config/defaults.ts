@@ -33,7 +33,12 @@ export const UNSHARED_DRIVERS: readonly string[] = ["memory", "disk", "leveldb"]
  * - `datadir` defaults to "./data" (resolved against the working directory);
  * - `firehose` is null (off): the original pinged ofirehose.com, which is gone;
  * - `bouncePort` (80), `workerShutdownTimeout` (30 s) and `maxUploadSize`
- *   (10 MB; the original had no limit) are new keys.
+ *   (10 MB; the original had no limit) are new keys;
+ * - so are the HTTP connection limits: `httpKeepAliveTimeout` (5 s, Node's
+ *   default: short enough that a draining worker, which must wait for idle
+ *   kept-alive connections to expire, is done in about 6 s),
+ *   `httpHeadersTimeout` (20 s, also the life of a connection that never
+ *   sends a byte) and `httpRequestTimeout` (300 s, Node's default: uploads).
  * `null` for address / urlPort / smtpfrom / controlSocket / datadir means
  * "derive it" (see derive.ts).
  */
@@ -97,6 +102,9 @@ export const DEFAULTS: Readonly<RawConfig> = {
   trustProxy: false,
   controlSocket: null,
   workerShutdownTimeout: 30000,
+  httpKeepAliveTimeout: 5000,
+  httpHeadersTimeout: 20000,
+  httpRequestTimeout: 300000,
 };
 
 /** Where `datadir` points when nobody set it (relative to the working directory). */

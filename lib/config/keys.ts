@@ -93,6 +93,9 @@ export const KEY_SPECS = {
   trustProxy: { kind: "trustProxy" },
   controlSocket: str(true),
   workerShutdownTimeout: ms(0),
+  httpKeepAliveTimeout: ms(1000),
+  httpHeadersTimeout: ms(1),
+  httpRequestTimeout: ms(1),
 } as const satisfies Record<SettableKey, KeySpec>;
 
 export const SETTABLE_KEYS = Object.keys(KEY_SPECS) as SettableKey[];

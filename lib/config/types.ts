@@ -86,6 +86,12 @@ export interface PumpConfig {
   controlSocket: string;
   /** Milliseconds a worker may take to drain on shutdown before it is killed (new). */
   workerShutdownTimeout: number;
+  /** Idle time allowed between requests on a kept-alive connection, advertised as `Keep-Alive: timeout=` (new). */
+  httpKeepAliveTimeout: number;
+  /** Time allowed to receive a request's headers, counted from its first byte or from the connection's opening (new). */
+  httpHeadersTimeout: number;
+  /** Time allowed to receive a whole request, headers and body (new). */
+  httpRequestTimeout: number;
 
   // Derived (computed by lib/config; setting them in a file is an error).
   /** Number of cluster workers: `children`, or an automatic count from the driver. */

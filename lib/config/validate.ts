@@ -108,6 +108,12 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
   if (c.requireEmail && c.smtpserver === null) {
     throw new ConfigError(`requireEmail is on (from ${origin(ctx, "requireEmail")}) but smtpserver is not set, so no confirmation email could ever be sent. Set smtpserver (and smtpport, smtpuser, smtppass as needed), or turn requireEmail off.`);
   }
+  if (c.httpHeadersTimeout > c.httpRequestTimeout) {
+    throw new ConfigError(`httpHeadersTimeout: ${c.httpHeadersTimeout} (from ${origin(ctx, "httpHeadersTimeout")}) is longer than httpRequestTimeout (${c.httpRequestTimeout}, from ${origin(ctx, "httpRequestTimeout")}): the headers are part of the request. Lower httpHeadersTimeout or raise httpRequestTimeout.`);
+  }
+  if (c.workerShutdownTimeout <= c.httpKeepAliveTimeout + 1000) {
+    warnings.push(`workerShutdownTimeout (${c.workerShutdownTimeout} ms) is not longer than httpKeepAliveTimeout (${c.httpKeepAliveTimeout} ms) + 1 s: a restarting worker may be killed before its idle kept-alive connections expire, and a client reusing one then sees a reset`);
+  }
   if (c.driver === "memory") {
     warnings.push(`driver "memory" keeps all data in the worker's memory: it is lost on exit and not shared between workers (use it for tests only)`);
   }

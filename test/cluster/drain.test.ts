@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import type { Duplex } from "node:stream";
 import { rmSync } from "node:fs";
 import { startTestServer } from "../support/server";
 import { startLoad } from "./load";
@@ -31,7 +32,7 @@ test("realtime connections get a reconnect hint and do not hold the shutdown ope
   t.after(() => rmSync(server.datadir, { recursive: true, force: true }));
   const hints: ReconnectHint[] = [];
   // Stands in for the websocket layer: takes upgraded sockets; registers only the "polite" ones.
-  server.worker.server.on("upgrade", (req, socket: net.Socket) => {
+  const take = (req: { url?: string }, socket: Duplex) => {
     socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n");
     if (req.url === "/polite") {
       const unregister = server.worker.realtime.register((hint) => {
@@ -40,7 +41,9 @@ test("realtime connections get a reconnect hint and do not hold the shutdown ope
         socket.end(`reconnect after ${hint.reconnectAfterMs}\n`);
       });
     }
-  });
+  };
+  server.worker.upgrades.add("/polite", take);
+  server.worker.upgrades.add("/rude", take);
   const open = async (path: string) => {
     const s = net.connect(server.port, "127.0.0.1");
     let data = "";
@@ -61,4 +64,62 @@ test("realtime connections get a reconnect hint and do not hold the shutdown ope
   assert.deepEqual(hints, [{ reconnectAfterMs: 0, reason: "shutdown" }]);
   assert.match(polite.data(), /reconnect after 0\n$/);
   assert.doesNotMatch(rude.data(), /reconnect/, "the unregistered one was simply cut");
+});
+
+/** Sends GET `path` on an open raw socket and resolves with the whole answer's head once it has come. */
+function rawGet(socket: net.Socket, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    let data = "";
+    const onData = (d: Buffer) => {
+      data += d.toString("latin1");
+      const end = data.indexOf("\r\n\r\n");
+      const length = /\r\ncontent-length: (\d+)/i.exec(data);
+      if (end >= 0 && length && data.length >= end + 4 + Number(length[1])) {
+        socket.off("data", onData);
+        resolve(data.slice(0, end));
+      }
+    };
+    socket.on("data", onData);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${socket.remotePort}\r\n\r\n`);
+  });
+}
+
+test("a draining server keeps an idle kept-alive connection usable until its advertised timeout, then says close", { timeout: 60_000 }, async (t) => {
+  const server = await startTestServer(["--driver", "memory"]);
+  t.after(() => server.close());
+  const socket = net.connect(server.port, "127.0.0.1");
+  t.after(() => socket.destroy());
+  socket.on("error", () => undefined);
+  const closed = new Promise<boolean>((r) => socket.once("close", (hadError) => r(hadError)));
+  const first = await rawGet(socket, "/.well-known/host-meta.json");
+  assert.match(first, /\r\nKeep-Alive: timeout=5(\r\n|$)/i);
+
+  const drained = server.worker.close(Infinity);
+  // The client thinks for a while (well within the 5 s it was promised; the
+  // old drain cut connections idle for 250 ms), then reuses the connection.
+  await new Promise((r) => setTimeout(r, 600));
+  const second = await rawGet(socket, "/.well-known/host-meta.json");
+  assert.match(second, /^HTTP\/1\.1 200 /);
+  assert.match(second, /\r\nConnection: close(\r\n|$)/i);
+  assert.equal(await closed, false, "the server closed it cleanly after the answer");
+  await drained;
+});
+
+test("a draining server closes an idle connection nobody reuses once its keep-alive time is over", { timeout: 60_000 }, async (t) => {
+  const server = await startTestServer(["--driver", "memory", "--httpKeepAliveTimeout", "1000"]);
+  t.after(() => server.close());
+  const socket = net.connect(server.port, "127.0.0.1");
+  t.after(() => socket.destroy());
+  socket.on("error", () => undefined);
+  const closed = new Promise<boolean>((r) => socket.once("close", (hadError) => r(hadError)));
+  assert.match(await rawGet(socket, "/.well-known/host-meta.json"), /\r\nKeep-Alive: timeout=1(\r\n|$)/i);
+  // And one that was opened but never used.
+  const unused = net.connect(server.port, "127.0.0.1");
+  t.after(() => unused.destroy());
+  unused.on("error", () => undefined);
+  await new Promise((r) => unused.once("connect", r));
+  const unusedClosed = new Promise<boolean>((r) => unused.once("close", (hadError) => r(hadError)));
+  await server.worker.close(Infinity);
+  assert.equal(await closed, false);
+  assert.equal(await unusedClosed, false);
 });

@@ -92,18 +92,26 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   );
   const script = opts.tree ? join(opts.tree, "bin", "pump") : undefined;
   const pump = spawnPump(["-c", configFile], { HOME: dir }, script);
-  const logs = () =>
-    pump
-      .stderr()
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .flatMap((l) => {
+  // Parsed incrementally: a long run under load logs every request, and
+  // re-parsing all of stderr on every poll would grow quadratically.
+  const parsed: LogLine[] = [];
+  let consumed = 0;
+  const logs = () => {
+    const text = pump.stderr();
+    const end = text.lastIndexOf("\n") + 1;
+    if (end > consumed) {
+      for (const l of text.slice(consumed, end).split("\n")) {
+        if (!l.startsWith("{")) continue;
         try {
-          return [JSON.parse(l) as LogLine];
+          parsed.push(JSON.parse(l) as LogLine);
         } catch {
-          return [];
+          // not a log line
         }
-      });
+      }
+      consumed = end;
+    }
+    return parsed.slice();
+  };
   const waitForLogs = async (pred: (l: LogLine) => boolean, what: string, count = 1, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     let exitedWith: string | null = null;

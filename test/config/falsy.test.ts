@@ -77,6 +77,9 @@ const TABLE: Record<keyof typeof KEY_SPECS, Row> = {
   redirectAddressToCanonical: is("redirectAddressToCanonical", false),
   controlSocket: is("controlSocket", "/tmp/pump.socket"), // derived from the uid
   workerShutdownTimeout: none(30000),
+  httpKeepAliveTimeout: none(5000),
+  httpHeadersTimeout: none(20000),
+  httpRequestTimeout: none(300000),
 };
 
 function fromFile(key: string, value: unknown): PumpConfig {

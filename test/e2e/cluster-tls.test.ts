@@ -62,6 +62,14 @@ test("HTTPS with a self-signed key, and a bounce server answering 301 to the htt
   assert.equal(bounced.status, 301);
   assert.equal(bounced.headers.location, `https://127.0.0.1:${c.port}/.well-known/host-meta?x=1&y=2`);
   assert.equal(bounced.body, "");
+  // An upgrade request on the bounce port is redirected like any other (it used to go unanswered).
+  const upgrade = net.connect(bouncePort, "127.0.0.1");
+  let answer = "";
+  upgrade.on("data", (d) => (answer += d));
+  upgrade.write(`GET /main/realtime HTTP/1.1\r\nHost: 127.0.0.1:${bouncePort}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+  while (!answer.includes("\r\n\r\n")) await new Promise((r) => setTimeout(r, 20));
+  upgrade.destroy();
+  assert.match(answer, /^HTTP\/1\.1 301 /);
   assert.equal((await c.stop()).code, 0);
 });
 

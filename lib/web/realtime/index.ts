@@ -1,9 +1,9 @@
 import cluster from "node:cluster";
-import type { Server } from "node:http";
 import type { Express } from "express";
 import type { Bank } from "../../databank";
 import type { Logger } from "../../log";
 import type { RouterContext } from "../../app";
+import type { UpgradeRoutes } from "../../http/upgrades";
 import type { RealtimeConnections } from "../../cluster/realtime";
 import { InProcessBus, IpcBus, type RealtimeBus } from "./bus";
 import { attachRealtime, type ItemRenderer, type RealtimeService } from "./server";
@@ -17,13 +17,13 @@ export { InProcessBus, IpcBus, type RealtimeBus } from "./bus";
  * through the master (IPC bus); alone, they stay in this process.
  */
 export function startRealtime(
-  server: Server,
+  upgrades: UpgradeRoutes,
   app: Express,
   deps: { bank: Bank; log: Logger; connections: RealtimeConnections; bus?: RealtimeBus },
 ): RealtimeService {
   const ctx = app.locals.ctx as RouterContext;
   const bus = deps.bus ?? (cluster.isWorker ? new IpcBus(process) : new InProcessBus());
-  const service = attachRealtime(server, {
+  const service = attachRealtime(upgrades, {
     bank: deps.bank,
     engine: ctx.engine,
     urls: ctx.urls,

@@ -1,7 +1,9 @@
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Bank } from "../../databank";
+import { ForbiddenError, HttpError } from "../../errors";
+import { refuseUpgrade, type UpgradeRoutes } from "../../http/upgrades";
 import type { Engine, StreamUpdate, Viewer } from "../../activity";
 import { ANONYMOUS } from "../../activity";
 import type { Logger } from "../../log";
@@ -46,7 +48,7 @@ const PING_EVERY_MS = 30_000;
  * URLs, and pushes each new activity of a followed stream only to sockets
  * whose user (or anonymous) may read it.
  */
-export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeService {
+export function attachRealtime(upgrades: UpgradeRoutes, deps: RealtimeDeps): RealtimeService {
   const path = `${deps.urls.path}/main/realtime`;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const registry = new SocketRegistry();
@@ -54,27 +56,23 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
   const origin = `${deps.urls.scheme}://${deps.urls.host}`;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const pathname = (req.url ?? "/").split("?")[0];
-    // Without urlPath too: a proxy may strip it (lib/http/url-path.ts).
-    if (pathname !== path && pathname !== "/main/realtime") {
-      if (server.listenerCount("upgrade") === 1) refuse(socket, 404, "Not Found");
-      return;
-    }
     // Browsers always send Origin on WebSocket handshakes: a foreign page must not ride our cookie.
     const from = req.headers.origin;
     if (from !== undefined && from !== origin) {
-      refuse(socket, 403, "Forbidden");
+      refuseUpgrade(socket, new ForbiddenError("Realtime connections are only accepted from this site's pages"));
       return;
     }
     socketUserOf(req, deps).then(
       (user) => wss.handleUpgrade(req, socket, head, (ws) => open(ws, user)),
       (err: unknown) => {
         log.error({ err }, "cannot read the session of a realtime connection");
-        refuse(socket, 500, "Internal Server Error");
+        refuseUpgrade(socket, new HttpError(500, "Cannot open a realtime connection now"));
       },
     );
   };
-  server.on("upgrade", onUpgrade);
+  const removeRoutes = [upgrades.add(path, onUpgrade)];
+  // Without urlPath too: a proxy may strip it (lib/http/url-path.ts).
+  if (path !== "/main/realtime") removeRoutes.push(upgrades.add("/main/realtime", onUpgrade));
 
   const open = (ws: WebSocket, user: SocketUser): void => {
     const live: LiveSocket = { ws, user, follows: new Set() };
@@ -173,7 +171,7 @@ export function attachRealtime(server: Server, deps: RealtimeDeps): RealtimeServ
     close() {
       stopListening();
       unsubscribe();
-      server.off("upgrade", onUpgrade);
+      for (const remove of removeRoutes) remove();
       for (const s of registry.sockets()) s.ws.terminate();
       wss.close();
     },
@@ -193,8 +191,4 @@ function viewerOf(engine: Engine, user: SocketUser): Viewer {
 
 function send(ws: WebSocket, message: Record<string, unknown>): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
