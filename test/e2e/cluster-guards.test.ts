@@ -3,6 +3,7 @@
 // NACK reason, and none leaves the master stuck.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { RESTART_EPOCH } from "../../lib/cluster/epoch";
 import net from "node:net";
 import { writeFileSync, readFileSync } from "node:fs";
 import {
@@ -65,7 +66,7 @@ test("a restart while one is in flight is ignored; the next one after it works",
 test("a changed restart epoch on disk is refused, and the master is not left in flight", { timeout: 90_000 }, async (t) => {
   let tree = "";
   const c = await started(t, { children: 2, driver: "sqlite" }, (dir) => (tree = copyTree(dir)));
-  setTreeEpoch(tree, 2);
+  setTreeEpoch(tree, RESTART_EPOCH + 1);
   assert.equal(await c.control("RESTART"), "NACK incompatibility");
   const [line] = await c.waitForLogs(refused("incompatibility", "control socket"), "the refusal log");
   assert.match(line.msg as string, /incompatible/);
@@ -73,7 +74,7 @@ test("a changed restart epoch on disk is refused, and the master is not left in 
   await c.waitForLogs(refused("incompatibility", "SIGUSR2"), "the SIGUSR2 refusal");
   assert.equal(c.logs().filter(isEvent("restart-start")).length, 0);
   // Back to the master's epoch: accepted (the refusal left no in-flight flag behind).
-  setTreeEpoch(tree, 1);
+  setTreeEpoch(tree, RESTART_EPOCH);
   assert.equal(await c.control("RESTART"), "ACK");
   await c.waitForLogs(isEvent("restart-complete"), "the restart");
   assert.equal((await c.stop()).code, 0);
