@@ -14,6 +14,7 @@ import type { ReadOptions } from "./collections";
 import { favorites, groupFeed, listMembers, lists, objectFeed } from "./object-feeds";
 import { postAsUser, type Core, type FeedKind, type Generator } from "./pipeline";
 import { presentActivity } from "./present";
+import { EmbedGuard } from "./embed";
 import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
 import { afterRegister } from "./registration";
 import { forgetUser } from "./forget-user";
@@ -55,11 +56,14 @@ export interface EngineOptions {
 export interface Delivered {
   /** The stored activity (references not expanded). */
   activity: AS;
-  /** Its actor and object as stored, or null. */
+  /** Its actor as stored, or null. */
   actor: AS | null;
-  object: AS | null;
-  /** Local nicknames in its `to` or `bto`. */
-  direct: string[];
+  /**
+   * The local people in its `to` or `bto`, each with its object as that
+   * person may see it (embed.ts: a stub when they may not read it, e.g.
+   * someone else's private note shared to them), or null.
+   */
+  direct: { nickname: string; object: AS | null }[];
 }
 
 /** The activity engine: everything routes call. Inputs are parsed JSON; outputs are ready for res.json. */
@@ -179,11 +183,18 @@ export function createEngine(opts: EngineOptions): Engine {
 /** Calls the `onDelivered` hook; a failure there is logged, never a failed delivery. */
 async function reportDelivered(ctx: Ctx, act: AS, local: string[], hook: (d: Delivered) => Promise<void>): Promise<void> {
   try {
-    const direct = local.filter((nick) => isDirectTo(ctx, act, nick));
-    if (direct.length === 0) return;
+    const nicks = local.filter((nick) => isDirectTo(ctx, act, nick));
+    if (nicks.length === 0) return;
     const ref = (v: unknown): Promise<AS | null> =>
       v && typeof v === "object" && typeof (v as AS).id === "string" ? ctx.objects.get((v as AS).id) : Promise.resolve(null);
-    await hook({ activity: act, actor: await ref(act.actor), object: await ref(act.object), direct });
+    const object = await ref(act.object);
+    const direct = await Promise.all(
+      nicks.map(async (nickname) => ({
+        nickname,
+        object: object ? await new EmbedGuard(ctx, ctx.people.personId(nickname)).show(object) : null,
+      })),
+    );
+    await hook({ activity: act, actor: await ref(act.actor), direct });
   } catch (err) {
     ctx.log.error({ err, activity: act.id }, "after-delivery hook failed");
   }

@@ -29,29 +29,30 @@ export class Notifications {
   async notify(d: Delivered): Promise<void> {
     if (!this.ctx.outbox || d.direct.length === 0) return;
     const actorId = isPlainObject(d.activity.actor) ? d.activity.actor.id : undefined;
-    for (const nickname of d.direct) {
+    for (const { nickname, object } of d.direct) {
       try {
         // Never for one's own actions.
         if (actorId !== undefined && actorId === localPersonId(nickname, this.ctx.urls)) continue;
         const user = await findUser(this.ctx.bank, nickname);
         if (!user || typeof user.email !== "string" || !wantsNotifications(user)) continue;
-        await this.send(user.email, d, localPersonId(nickname, this.ctx.urls));
+        await this.send(user.email, d, object, localPersonId(nickname, this.ctx.urls));
       } catch (err) {
         this.ctx.log.error({ err, nickname }, "could not queue notification");
       }
     }
   }
 
-  private async send(to: string, d: Delivered, recipientId: string): Promise<void> {
+  /** `obj` is the activity's object as this recipient may see it (a stub carries no name or content). */
+  private async send(to: string, d: Delivered, obj: AS | null, recipientId: string): Promise<void> {
     const actor = nameOf(d.actor, "Someone");
     const verb = typeof d.activity.verb === "string" ? d.activity.verb : "post";
-    const type = d.object && typeof d.object.objectType === "string" ? d.object.objectType : "object";
+    const type = obj && typeof obj.objectType === "string" ? obj.objectType : "object";
     let object = article(type);
-    if (d.object?.id === recipientId) object = "you";
-    else if (type === "person" || type === "group") object = nameOf(d.object, object);
-    else if (d.object && typeof d.object.displayName === "string" && d.object.displayName.trim()) object = `“${d.object.displayName.trim()}”`;
+    if (obj?.id === recipientId) object = "you";
+    else if (type === "person" || type === "group") object = nameOf(obj, object);
+    else if (obj && typeof obj.displayName === "string" && obj.displayName.trim()) object = `“${obj.displayName.trim()}”`;
     const summary = `${actor} ${pastTense(verb)} ${object}`;
-    const content = d.object && typeof d.object.content === "string" ? htmlToText(d.object.content) : "";
+    const content = obj && typeof obj.content === "string" ? htmlToText(obj.content) : "";
     const excerpt = content.length > EXCERPT_CHARS ? `${content.slice(0, EXCERPT_CHARS - 1)}…` : content;
     const link = typeof d.activity.url === "string" ? d.activity.url : typeof d.activity.id === "string" ? d.activity.id : this.ctx.urls.makeURL("/");
     await sendTemplate(this.ctx, to, `${summary} on ${this.ctx.config.site}`, "notify", {

@@ -76,6 +76,23 @@ describe("notification mail", () => {
     assert.equal(mail.subject, "alice followed you on Mailtest");
   });
 
+  it("never mails a note's words to someone it was not addressed to (bob shares alice's private note to carol)", async () => {
+    const res = await signedRequest(server.url, alice.creds, "POST", "/api/user/alice/feed", {
+      verb: "post",
+      object: { objectType: "note", displayName: "Secret plan", content: "only for bob: the vault code" },
+      to: direct(bob),
+    });
+    assert.equal(res.status, 200, res.text);
+    await next("bob@example.test");
+    const share = await signedRequest(server.url, bob.creds, "POST", "/api/user/bob/feed", { verb: "share", object: { id: res.body.object.id, objectType: "note" }, to: direct(carol) });
+    assert.equal(share.status, 200, share.text);
+    const mail = await next("carol@example.test");
+    assert.equal(mail.subject, "bob shared a note on Mailtest");
+    for (const part of [mail.subject, mail.text, mail.html]) {
+      assert.doesNotMatch(part, /vault code|Secret plan/);
+    }
+  });
+
   it("sends nothing for followers-only or public delivery, nor for one's own actions", async () => {
     // alice follows bob, so she gets these through his followers, not directly.
     await post(bob, "for everyone", [{ id: "http://activityschema.org/collection/public", objectType: "collection" }], [{ id: `${server.url}/api/user/bob/followers`, objectType: "collection" }]);
