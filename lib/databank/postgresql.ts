@@ -119,25 +119,12 @@ export class PostgresDatabank extends Databank {
     this.search(type, {}, onResult, cb);
   }
 
-  override incr(type: string, id: string, cb: Callback<number>): void {
-    this.incrBy(type, id, 1, cb);
-  }
-  override decr(type: string, id: string, cb: Callback<number>): void {
-    this.incrBy(type, id, -1, cb);
-  }
-  override decrBy(type: string, id: string, n: number, cb: Callback<number>): void {
-    this.incrBy(type, id, -n, cb);
-  }
+  // databank's base class routes incr, decr and decrBy here, append and
+  // prepend to appendAll and prependAll, and remove to removeAll.
   override incrBy(type: string, id: string, n: number, cb: Callback<number>): void {
     this.tx(cb, (s) => s.incrBy(type, id, n));
   }
 
-  override append(type: string, id: string, item: unknown, cb: Done): void {
-    this.appendAll(type, id, [item], cb);
-  }
-  override prepend(type: string, id: string, item: unknown, cb: Done): void {
-    this.prependAll(type, id, [item], cb);
-  }
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.tx(only(cb), (s) => s.appendAll(type, id, items));
   }
@@ -158,9 +145,6 @@ export class PostgresDatabank extends Databank {
   }
   override length(type: string, id: string, cb: Callback<number>): void {
     this.run(cb, (s) => s.length(type, id));
-  }
-  override remove(type: string, id: string, item: unknown, cb: Done): void {
-    this.removeAll(type, id, [item], cb);
   }
   override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
     // As databank's default: each item removes its first occurrence.

@@ -155,15 +155,8 @@ export class SqliteDatabank extends Databank {
     return this.store.explain(type, criteria);
   }
 
-  override incr(type: string, id: string, cb: Callback<number>): void {
-    this.incrBy(type, id, 1, cb);
-  }
-  override decr(type: string, id: string, cb: Callback<number>): void {
-    this.incrBy(type, id, -1, cb);
-  }
-  override decrBy(type: string, id: string, n: number, cb: Callback<number>): void {
-    this.incrBy(type, id, -n, cb);
-  }
+  // databank's base class routes incr, decr and decrBy here, append and
+  // prepend to appendAll and prependAll, and remove to removeAll.
   override incrBy(type: string, id: string, n: number, cb: Callback<number>): void {
     this.write(cb, (s) => {
       const current = s.find(type, id);
@@ -174,12 +167,6 @@ export class SqliteDatabank extends Databank {
     });
   }
 
-  override append(type: string, id: string, item: unknown, cb: Done): void {
-    this.appendAll(type, id, [item], cb);
-  }
-  override prepend(type: string, id: string, item: unknown, cb: Done): void {
-    this.prependAll(type, id, [item], cb);
-  }
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.write(only(cb), (s) => s.appendAll(type, id, items));
   }
@@ -200,9 +187,6 @@ export class SqliteDatabank extends Databank {
     this.query(cb, (s) => s.arrayLength(type, id));
   }
 
-  override remove(type: string, id: string, item: unknown, cb: Done): void {
-    this.removeAll(type, id, [item], cb);
-  }
   override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
     // As databank's default: each item removes its first occurrence.
     this.write(only(cb), (s) => s.removeAll(type, id, items));
