@@ -81,8 +81,11 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
   const realtime = new RealtimeConnections();
   // WebSocket /main/realtime on this server; its sockets close with a reconnect hint via `realtime`.
   // On PostgreSQL, realtime updates go through the database (LISTEN/NOTIFY), so they reach every machine.
-  const bus = bank.driver === "postgresql" ? new PgBus(bank.raw as unknown as PgNotifier, log.child({ component: "realtime" })) : undefined;
-  startRealtime(upgrades, app, { bank, log, connections: realtime, bus });
+  // `sockjs: false` turns realtime off: no endpoint, so its upgrades get the router's 404.
+  if (config.sockjs) {
+    const bus = bank.driver === "postgresql" ? new PgBus(bank.raw as unknown as PgNotifier, log.child({ component: "realtime" })) : undefined;
+    startRealtime(upgrades, app, { bank, log, connections: realtime, bus });
+  }
 
   let port: number;
   let bouncePort: number | null = null;

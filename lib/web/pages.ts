@@ -65,6 +65,8 @@ export class PageData {
       requireEmail: config.requireEmail,
       haveEmail: config.haveEmail,
       canUpload: config.canUpload,
+      // `sockjs: false` (the original's key) turns realtime updates off.
+      realtime: config.sockjs,
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
       returnTo: safeReturnPath(this.here(req), this.sitePath("/")),

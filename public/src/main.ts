@@ -17,7 +17,7 @@ function start(): void {
   enhanceForms();
   enhancePaging();
   enhanceRecipientPicker();
-  startRealtime(prefix);
+  if (document.documentElement.dataset.realtime !== "off") startRealtime(prefix);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
