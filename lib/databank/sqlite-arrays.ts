@@ -88,16 +88,6 @@ export class SqliteArrays {
     this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ? WHERE id = ?`).run(n, id);
   }
 
-  /** Length of the array at type/id for a read; undefined when there is no value. */
-  length(t: ArrayTables, type: string, id: string): number | undefined {
-    const row = this.row(t, id);
-    if (!row) return undefined;
-    if (row.arr !== null) return row.arr;
-    const value = JSON.parse(row.value) as unknown;
-    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
-    return value.length;
-  }
-
   appendAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {
     const n = this.lengthForWrite(t, type, id);
     if (list.length === 0) return;

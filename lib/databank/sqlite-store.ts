@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { DatabankError, NoSuchItemError, NoSuchThingError, type Schema } from "databank";
+import { DatabankError, NoSuchItemError, NoSuchThingError, WrongTypeError, type Schema } from "databank";
 import { SqliteArrays, type ArrayTables } from "./sqlite-arrays";
 
 /**
@@ -204,17 +204,27 @@ export class SqliteStore {
     this.arrays.truncate(this.arrayTables(type), type, String(id), length);
   }
 
-  /** Length of the array at type/id (NoSuchThing / WrongType as databank says). */
+  /**
+   * The array at type/id from one read of its row: its length, and its items
+   * when it is still stored as JSON text (an earlier version's layout).
+   * NoSuchThing / WrongType as databank says.
+   */
+  private arrayAt(type: string, id: string): { n: number; legacy: unknown[] | null } {
+    const row = this.rawRow(type, id);
+    if (row.arr !== null) return { n: row.arr, legacy: null };
+    const value = JSON.parse(row.value) as unknown;
+    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
+    return { n: value.length, legacy: value };
+  }
+
+  /** Length of the array at type/id. */
   arrayLength(type: string, id: string): number {
-    const n = this.hasTable(type) ? this.arrays.length(this.existingTables(type), type, String(id)) : undefined;
-    if (n === undefined) throw new NoSuchThingError(type, id);
-    return n;
+    return this.arrayAt(type, id).n;
   }
   /** Items [start, end) with Array.prototype.slice's rules for negative and missing bounds. */
   slice(type: string, id: string, start: number, end: number): unknown[] {
-    const n = this.arrayLength(type, id);
-    const row = this.rawRow(type, id);
-    if (row.arr === null) return (JSON.parse(row.value) as unknown[]).slice(start, end);
+    const { n, legacy } = this.arrayAt(type, id);
+    if (legacy) return legacy.slice(start, end);
     const clamp = (x: number, dflt: number): number => {
       const v = Number.isNaN(Number(x)) || x === undefined ? dflt : Math.trunc(Number(x));
       return v < 0 ? Math.max(0, n + v) : Math.min(n, v);
@@ -222,20 +232,18 @@ export class SqliteStore {
     return this.arrays.slice(this.existingTables(type).items, String(id), n, clamp(start, 0), clamp(end, n));
   }
   item(type: string, id: string, index: number): unknown {
-    const n = this.arrayLength(type, id);
-    const row = this.rawRow(type, id);
-    if (row.arr === null) {
+    const { n, legacy } = this.arrayAt(type, id);
+    if (legacy) {
       if (!Number.isInteger(index) || index < 0 || index >= n) throw new NoSuchItemError(type, id, index);
-      return (JSON.parse(row.value) as unknown[])[index];
+      return legacy[index];
     }
     return this.arrays.item(this.existingTables(type).items, type, String(id), n, index);
   }
   indexOf(type: string, id: string, item: unknown): number {
-    this.arrayLength(type, id);
-    const row = this.rawRow(type, id);
-    if (row.arr === null) {
+    const { legacy } = this.arrayAt(type, id);
+    if (legacy) {
       const text = JSON.stringify(item ?? null);
-      return (JSON.parse(row.value) as unknown[]).findIndex((x) => JSON.stringify(x ?? null) === text);
+      return legacy.findIndex((x) => JSON.stringify(x ?? null) === text);
     }
     return this.arrays.indexOf(this.existingTables(type).items, String(id), item);
   }
