@@ -17,7 +17,8 @@ function start(): void {
   enhanceForms();
   enhancePaging();
   enhanceRecipientPicker();
-  if (document.documentElement.dataset.realtime !== "off") startRealtime(prefix);
+  // The server marks pages data-no-realtime when realtime is off (sockjs: false).
+  if (document.documentElement.dataset.noRealtime === undefined) startRealtime(prefix);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -25,7 +25,7 @@ test("sockjs: false answers the realtime endpoint with 404 and marks pages realt
   t.after(() => off.close());
   assert.equal(await upgradeStatus(off.url), 404);
   const home = await (await fetch(off.url + "/", { headers: { Accept: "text/html" } })).text();
-  assert.match(home, /<html lang="en" data-realtime="off">/);
+  assert.match(home, /<html lang="en" data-no-realtime>/);
 });
 
 test("by default the realtime endpoint accepts the upgrade and pages do not say off", async (t) => {
@@ -33,5 +33,5 @@ test("by default the realtime endpoint accepts the upgrade and pages do not say 
   t.after(() => on.close());
   assert.equal(await upgradeStatus(on.url), 101);
   const home = await (await fetch(on.url + "/", { headers: { Accept: "text/html" } })).text();
-  assert.doesNotMatch(home, /data-realtime/);
+  assert.doesNotMatch(home, /data-no-realtime/);
 });
