@@ -6,7 +6,7 @@
  */
 import { announce, formError } from "./announce";
 import { fetchPage, postForm, RequestError } from "./http";
-import { addItem, enclosingItem, findInDoc, itemKey, listsFor, sameItemIn } from "./items";
+import { addItem, enclosingItem, findInDoc, itemKey, listsFor, removeDeletedItem, sameItemIn } from "./items";
 
 const DONE: Record<string, string> = {
   like: "Liked.",
@@ -39,11 +39,15 @@ async function submit(form: HTMLFormElement, action: string, submitter: HTMLElem
   const buttons = [...form.querySelectorAll<HTMLButtonElement>("button")];
   form.setAttribute("aria-busy", "true");
   buttons.forEach((b) => (b.disabled = true));
+  const sent = typedText(form);
   try {
     const result = await postForm(form, submitter);
     formError(form, null);
-    if (action === "post") await afterPost(form, result);
-    else if (action === "delete") enclosingItem(form)?.remove();
+    if (action === "post") await afterPost(form, result, sent);
+    else if (action === "delete") {
+      const item = enclosingItem(form);
+      if (item) removeDeletedItem(item);
+    }
     else await afterAction(form, action);
     announce(DONE[action] ?? "Done.");
   } catch (err) {
@@ -57,8 +61,15 @@ async function submit(form: HTMLFormElement, action: string, submitter: HTMLElem
 }
 
 /** A new note: clear the form and show the item where this page lists it. */
-async function afterPost(form: HTMLFormElement, activity: Record<string, unknown>): Promise<void> {
-  form.reset();
+/** What the form's text fields hold, to tell whether someone typed more while it was posting. */
+function typedText(form: HTMLFormElement): string {
+  return [...form.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>("textarea, input[type=text]")].map((f) => f.value).join("\u0000");
+}
+
+async function afterPost(form: HTMLFormElement, activity: Record<string, unknown>, sent: string): Promise<void> {
+  // The live item can show before the answer does; someone who already typed
+  // the next note in the meantime must not lose it to this reset.
+  if (typedText(form) === sent) form.reset();
   const id = typeof activity.id === "string" ? activity.id : null;
   if (!id) return;
   // The first page of this page, where the newest items are.

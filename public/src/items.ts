@@ -38,10 +38,24 @@ export function hasItem(list: Element, key: [string, string]): boolean {
   return list.querySelector(`:scope > ${selectorFor(key)}`) !== null;
 }
 
+/**
+ * Items deleted on this page. A realtime update of the same activity can
+ * arrive after the delete (the push is slower than the click under load),
+ * and must not bring the item back.
+ */
+const deleted = new Set<string>();
+
+/** Removes a deleted item from the page for good. */
+export function removeDeletedItem(item: HTMLElement): void {
+  const key = itemKey(item);
+  if (key) deleted.add(key.join("="));
+  item.remove();
+}
+
 /** Puts an item at the top (or bottom) of a list unless it is already there; returns whether it was added. */
 export function addItem(list: HTMLElement, item: HTMLElement, where: "top" | "bottom"): boolean {
   const key = itemKey(item);
-  if (!key || hasItem(list, key)) return false;
+  if (!key || hasItem(list, key) || deleted.has(key.join("="))) return false;
   item.classList.add("item-new");
   if (where === "top") {
     list.prepend(item);
