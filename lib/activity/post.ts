@@ -18,8 +18,8 @@ function listKey(authorId: string, obj: AS): string {
 
 /**
  * `post` / `create`: the object's author becomes the actor; a new object is
- * stored (ids minted), a stored but never-posted one is accepted, a posted
- * one is refused ("Already posted"). Lists are unique per author, type and
+ * stored (ids minted), a stored but never-posted one is accepted from its
+ * author (or when it names none), a posted one is refused ("Already posted"). Lists are unique per author, type and
  * name. Then the optional target add and the parent's replies stream.
  */
 export async function applyPost({ ctx, act, actorNick }: VerbInput): Promise<void> {
@@ -28,6 +28,11 @@ export async function applyPost({ ctx, act, actorNick }: VerbInput): Promise<voi
   const stored = typeof obj.id === "string" ? await ctx.objects.get(obj.id) : null;
   if (stored && (isTombstone(stored) || (await ctx.activities.postOf(stored.id)))) {
     throw new BadRequestError("Already posted");
+  }
+  // A stored, never-posted object (an upload, a remote note someone liked)
+  // belongs to its author: posting it would publish it under another name.
+  if (stored && isPlainObject(stored.author) && !sameId(stored.author, act.actor)) {
+    throw new BadRequestError("Only the author can post this object.");
   }
   const isList = actorNick !== null && !stored && looksLikeList(obj);
   if (isList && (await listExists(ctx, listKey(act.actor.id, obj)))) {

@@ -138,3 +138,25 @@ test("the activity can be read, changed and effaced by its actor only", async (t
   assert.equal(feed.items[0].id, act.id, "an effaced activity stays in streams");
   assert.ok(feed.items[0].deleted);
 });
+
+test("a stored, never-posted object can be posted only by its author", async (t) => {
+  const env = await openTestEngine();
+  t.after(() => env.close());
+  const { engine } = env;
+  await register(engine, "alice", "bob");
+  const remote = {
+    objectType: "note",
+    id: "http://remote.example/note/1",
+    content: "carol's words",
+    author: { objectType: "person", id: "acct:carol@remote.example" },
+  };
+  // alice's like stores carol's note without a post activity for it.
+  await engine.postActivity("alice", { verb: "favorite", object: remote }, CLIENT);
+  const bobFeed = () => engine.streams.feed("bob", "feed", {}, viewer(engine, "bob"));
+  const before = (await bobFeed()).totalItems;
+  await assert.rejects(
+    engine.postActivity("bob", { object: { objectType: "note", id: remote.id } }, CLIENT),
+    status(400, "Only the author can post this object."),
+  );
+  assert.equal((await bobFeed()).totalItems, before, "nothing half-stored in bob's outbox");
+});
