@@ -9,6 +9,8 @@ const EMAIL = /^[^\s@,;<>()"]+@[^\s@,;<>()"]+\.[^\s@,;<>()".]+$/;
 /** True when `nickname` has only allowed characters and is not reserved (case-insensitively). */
 export function isValidNickname(nickname: unknown, reserved: readonly string[]): nickname is string {
   if (typeof nickname !== "string" || !NICKNAME.test(nickname)) return false;
+  // "." and ".." are path segments, not names: /./ and /../ never reach a profile.
+  if (/^\.+$/.test(nickname)) return false;
   const lower = nickname.toLowerCase();
   return !reserved.some((r) => r.toLowerCase() === lower);
 }

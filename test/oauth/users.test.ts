@@ -57,7 +57,7 @@ describe("POST /api/users", () => {
     assert.match(String(res.headers.location), /\/api\/user\/tokenuser\/profile$/);
   });
 
-  for (const nickname of ["", "has space", "a/b", "x".repeat(65), "API", "oauth", "Robots.TXT", ".well-known", "ünïcode"]) {
+  for (const nickname of ["", "has space", "a/b", "x".repeat(65), "API", "oauth", "Robots.TXT", ".well-known", "ünïcode", ".", "..", "..."]) {
     it(`refuses the nickname ${JSON.stringify(nickname)} with 400`, async () => {
       const res = await post({ nickname, password: PASSWORD });
       assert.equal(res.status, 400);
