@@ -34,7 +34,9 @@ export interface BaseUrlOptions {
  * (lower-cased, default port dropped), the path as sent, no query.
  */
 export function requestBaseUrl(req: Request, opts: BaseUrlOptions): string {
-  const scheme = opts.https ? "https" : "http";
+  // req.secure: TLS here, or a trusted proxy's X-Forwarded-Proto (config
+  // trustProxy): the client then signed the https URL it spoke to.
+  const scheme = opts.https || req.secure ? "https" : "http";
   const rawHost = req.headers.host ?? opts.canonicalHost;
   let authority: string;
   try {
