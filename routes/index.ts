@@ -4,6 +4,7 @@ import { ANONYMOUS, type Viewer } from "../lib/activity";
 import { clientAsObject, createAuth } from "../lib/oauth";
 import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
+import { createOAuth2Router } from "./oauth2";
 import { createClientRegisterRouter } from "./client-register";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
@@ -32,6 +33,8 @@ export function createRouters(ctx: RouterContext): Router[] {
     web.sessionRouter,
     createWebfingerRouter(ctx),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
+    // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
+    createOAuth2Router(ctx),
     createClientRegisterRouter(ctx),
     // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
     createUsersRouter(ctx, {

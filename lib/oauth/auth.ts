@@ -3,7 +3,8 @@ import type { RouterContext } from "../app";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { findUser } from "../model/user";
 import { formBodyParser } from "./body";
-import type { ClientRecord } from "./clients";
+import { canWrite, findBearerToken, type BearerTokenRecord } from "./bearer";
+import { readClient, type ClientRecord } from "./clients";
 import { OAUTH_CHALLENGE, OAuthError, OAuthMessages, sendSignatureRefusal } from "./errors";
 import { collectParams, hasOAuthCredentials, hasOAuthToken } from "./request-params";
 import { verifyClientRequest, verifyUserRequest, type VerifyDeps } from "./verify";
@@ -14,8 +15,8 @@ export interface AuthInfo {
   client: ClientRecord | null;
   /** The local user acting, or null (2-legged requests). */
   nickname: string | null;
-  /** How: 2-legged OAuth ("client"), 3-legged OAuth ("user"), or the web session. */
-  via: "client" | "user" | "session";
+  /** How: 2-legged OAuth ("client"), 3-legged OAuth ("user"), an OAuth 2 bearer token, or the web session. */
+  via: "client" | "user" | "bearer" | "session";
 }
 
 declare module "express-serve-static-core" {
@@ -35,11 +36,11 @@ export interface AuthOptions {
 
 /** The auth middlewares of the API (api.md §2). */
 export interface AuthMiddlewares {
-  /** 3-legged if `oauth_token` is present, else 2-legged, else the web session; none → 401 "Not logged in.". */
+  /** A bearer token, else 3-legged if `oauth_token` is present, else 2-legged, else the web session; none → 401 "Not logged in.". */
   anyRead: RequestHandler;
-  /** 3-legged OAuth or a session of a local user; none → 401; 2-legged → 400 "Missing required parameter". */
+  /** A user's bearer token, 3-legged OAuth or a session of a local user; none → 401; 2-legged → 400 "Missing required parameter". */
   userRead: RequestHandler;
-  /** 3-legged OAuth only. */
+  /** 3-legged OAuth, or a user's bearer token with a write scope. */
   userWrite: RequestHandler;
   /** 3-legged OAuth only, also for a user whose email is not confirmed yet (to ask for the mail again). */
   userWriteUnconfirmed: RequestHandler;
@@ -72,21 +73,45 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
     return { client, nickname: null, via: "client" };
   };
 
-  const verifyUserOf = (allowUnconfirmed: boolean) => async (req: Request): Promise<AuthInfo> => {
-    const { client, accessToken } = await verifyUserRequest(deps, req);
-    const user = await findUser(ctx.bank, accessToken.username);
+  /** The token's account, if it may use the API; `dead` is the refusal for a vanished account. */
+  const activeUser = async (nickname: string, allowUnconfirmed: boolean, dead: () => Error) => {
+    const user = await findUser(ctx.bank, nickname);
     // Tokens of a deleted account are dead (the original crashed on them).
-    if (!user) throw new OAuthError(401, OAuthMessages.token);
+    if (!user) throw dead();
     if (ctx.config.requireEmail && !user.email && !allowUnconfirmed) {
       throw new ForbiddenError(
         `Can't use the API until you confirm your email address: open the link we mailed you, or POST /api/user/${user.nickname}/confirmation/resend to get a new one.`,
       );
     }
+    return user;
+  };
+
+  const verifyUserOf = (allowUnconfirmed: boolean) => async (req: Request): Promise<AuthInfo> => {
+    const { client, accessToken } = await verifyUserRequest(deps, req);
+    const user = await activeUser(accessToken.username, allowUnconfirmed, () => new OAuthError(401, OAuthMessages.token));
     return { client, nickname: user.nickname, via: "user" };
   };
   const verifyUser = verifyUserOf(false);
 
+  /** An OAuth 2 bearer token (oauth.md §9): its client and, for a user's token, its user. */
+  const verifyBearer = async (req: Request, need: "any" | "user" | "write", allowUnconfirmed = false): Promise<AuthInfo> => {
+    const invalid = () => new UnauthorizedError("Invalid bearer token", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+    const record: BearerTokenRecord | null = await findBearerToken(ctx.bank, bearerOf(req) ?? "");
+    const client = record ? await readClient(ctx.bank, record.client_id) : null;
+    if (!record || !client) throw invalid();
+    if (record.nickname === null) {
+      if (need !== "any") throw new UnauthorizedError("This needs a user's token; a client credentials token only reads public items", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+      return { client, nickname: null, via: "bearer" };
+    }
+    if (need === "write" && !canWrite(record)) {
+      throw new ForbiddenError(`This token may only read (scope: "${record.scope}"); ask for the writeown scope to write`);
+    }
+    const user = await activeUser(record.nickname, allowUnconfirmed, invalid);
+    return { client, nickname: user.nickname, via: "bearer" };
+  };
+
   const anyRead = async (req: Request): Promise<AuthInfo> => {
+    if (bearerOf(req) !== null) return verifyBearer(req, "any");
     if (hasOAuthToken(req)) return verifyUser(req);
     if (hasOAuthCredentials(req)) return verifyClient(req);
     const s = await session(req);
@@ -95,6 +120,7 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
   };
 
   const userRead = async (req: Request): Promise<AuthInfo> => {
+    if (bearerOf(req) !== null) return verifyBearer(req, "user");
     if (hasOAuthCredentials(req)) return verifyUser(req);
     const s = await session(req);
     if (s) return s;
@@ -113,15 +139,24 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
     return auth;
   };
 
+  const userWriteOf = (allowUnconfirmed: boolean) => (req: Request): Promise<AuthInfo> =>
+    bearerOf(req) !== null ? verifyBearer(req, "write", allowUnconfirmed) : verifyUserOf(allowUnconfirmed)(req);
+
   return {
     anyRead: middleware(anyRead),
     userRead: middleware(userRead),
-    userWrite: middleware(verifyUser),
-    userWriteUnconfirmed: middleware(verifyUserOf(true)),
+    userWrite: middleware(userWriteOf(false)),
+    userWriteUnconfirmed: middleware(userWriteOf(true)),
     clientWrite: middleware(clientWrite),
     verifyClient,
     verifyUser,
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header (the exact prefix, as the original), or null. */
+export function bearerOf(req: Request): string | null {
+  const header = req.headers.authorization;
+  return typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7).trim() : null;
 }
 
 /** Parses a form body (keeping its raw bytes), runs `check`, and sets `req.auth`. */

@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import type { UrlMaker } from "../url-maker";
 import { createClient, readClient, updateClient, type ClientProps } from "./clients";
 import { saveAccessToken } from "./tokens";
+import { saveBearerToken } from "./bearer";
 import { createUser, findUser, type UserRecord } from "../model/user";
 
 /**
@@ -34,8 +35,10 @@ export async function ensureConfiguredClients(bank: Bank, config: Pick<PumpConfi
 /**
  * Creates the accounts of config `users` that do not exist yet (password
  * rules not applied: the administrator chose them) and stores their OAuth 1
- * tokens. `afterRegister` runs for each account created (same hook as POST
- * /api/users). OAuth 2 bearer tokens are not supported yet and are skipped.
+ * tokens: one with `token_secret` (and no `scope`) is an OAuth 1 access
+ * token, any other an OAuth 2 bearer token (oauth.md §8, as the original's
+ * test configs use them). `afterRegister` runs for each account created
+ * (same hook as POST /api/users).
  */
 export async function ensureConfiguredUsers(
   bank: Bank,
@@ -58,7 +61,8 @@ export async function ensureConfiguredUsers(
       if (t.token_secret && !t.scope) {
         await saveAccessToken(bank, t.token, t.token_secret, t.client_id, u.nickname);
       } else {
-        log.warn({ nickname: u.nickname, client_id: t.client_id }, "configured OAuth 2 bearer token skipped: not supported yet");
+        await saveBearerToken(bank, { token: t.token, nickname: u.nickname, client_id: t.client_id, scope: typeof t.scope === "string" ? t.scope : "" });
+        log.warn({ nickname: u.nickname, client_id: t.client_id }, "OAuth 2 bearer token configured in the config file; it is as safe as that file");
       }
     }
   }
