@@ -17,6 +17,7 @@ import { idOf, toOurActivity, toOurObject, toOurRelation, uuidKey } from "./tran
 export const checkPhase: Phase = {
   name: "check",
   async run(ctx) {
+    ctx.progress.note(`check: ${ctx.facts.users.length} users, ${ctx.facts.streams.length} streams on the old site`);
     for (const u of ctx.facts.users) {
       const old = idOf(u.profile);
       const ours = localPersonId(String(u.nickname), ctx.urls);
@@ -77,7 +78,8 @@ export const usersPhase: Phase = {
   async run(ctx) {
     const users = ctx.facts.users.filter((u) => typeof u.nickname === "string");
     ctx.progress.start("users", users.length);
-    await each(ctx, users, (u) => ctx.target.put("user", "user", u.nickname, { ...u }));
+    const pending = await pendingEmails(ctx);
+    await each(ctx, users, (u) => ctx.target.put("user", "user", u.nickname, withPendingEmail(u, pending.get(u.nickname))));
     const all = (await ctx.src.streamItems("user:all")).map(itemId).filter((n): n is string => n !== null);
     const known = new Set(all);
     // Users missing from user:all (it should not happen) go last, newest first.
@@ -95,6 +97,31 @@ export const usersPhase: Phase = {
     await ctx.target.putArray("userlist", USERLIST.type, USERLIST.id, list);
   },
 };
+
+/**
+ * Addresses waiting for confirmation (the original's unconfirmed
+ * `confirmation` records), by nickname, the newest when there are several.
+ */
+async function pendingEmails(ctx: MigrateContext): Promise<Map<string, string>> {
+  const out = new Map<string, { email: string; at: string }>();
+  for (const c of await ctx.src.scan<AS>("confirmation")) {
+    if (c.confirmed || typeof c.nickname !== "string" || typeof c.email !== "string") continue;
+    const at = String(c.timestamp ?? "");
+    const seen = out.get(c.nickname);
+    if (!seen || at > seen.at) out.set(c.nickname, { email: c.email, at });
+  }
+  return new Map([...out].map(([nick, v]) => [nick, v.email]));
+}
+
+/**
+ * A user record as we keep it: the original's as it is (bcrypt `$2a$`
+ * hashes verify unchanged), plus, for an address the original was still
+ * waiting to see confirmed, our `_pendingEmail`, so "send the link again"
+ * works here (the old link itself does not: our codes differ).
+ */
+function withPendingEmail(u: AS, pending: string | undefined): AS {
+  return pending !== undefined && !u.email ? { ...u, _pendingEmail: pending } : { ...u };
+}
 
 export const relationsPhase: Phase = {
   name: "relations",

@@ -70,7 +70,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
       await phase.run(ctx);
       await checkpoint.finish(phase.name);
       const seen = tally.total(tally.written) + tally.total(tally.unchanged) - before;
-      opts.progress.stop(`${phase.name}: ${seen} records, ${tally.total(tally.written) - wrote} written`);
+      if (phase.name !== "check") opts.progress.stop(`${phase.name}: ${seen} records, ${tally.total(tally.written) - wrote} written`);
       if (phase.name === opts.stopAfter) return { tally, resumed: checkpoint.resumed, completed: false };
     }
     await checkpoint.complete();
