@@ -1,6 +1,6 @@
 import type { Bank } from "../databank";
 import { stamp } from "../model/ids";
-import { MIGRATE_STATE_TYPE } from "./schema";
+import { MIGRATE_STATE_TYPE } from "../model/migrate-schema";
 
 /** pump-migrate's progress, kept in our own store so a stopped run resumes. */
 export interface MigrateState {

@@ -1,7 +1,7 @@
 import { OBJECT_TYPE } from "../model/activity-object";
 import type { AS } from "../model/as";
 import { LIST_NAME_TYPE } from "../activity/post";
-import { LEGACY_TYPE } from "./schema";
+import { LEGACY_TYPE } from "../model/migrate-schema";
 import type { MigrateContext } from "./context";
 import { LEGACY_TYPES, RECENT_DIALBACK } from "./original-types";
 import { each, type Phase } from "./phase";
