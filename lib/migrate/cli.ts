@@ -50,6 +50,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!args.from) throw new MigrateError("--from OLD_CONFIG is required (see --help)");
     const old = readOldSite(args.from, process.cwd());
     const { config, warnings } = loadConfig({ argv: args.rest, env });
+    if (config.driver === "memory") throw new MigrateError('this server\'s driver is "memory": everything migrated would be lost on exit (configure sqlite, postgresql or mongodb)');
     for (const w of warnings) process.stderr.write(`pump-migrate: ${w}\n`);
     const bank = await openBank({ driver: config.driver, params: config.params, schema: SCHEMA });
     try {

@@ -107,4 +107,7 @@ test("pump-migrate --help explains itself; a missing --from or an unknown driver
   const odd = await runMigrate(["--from", oldConfig(dir, "nosuchstore", {}), "--datadir", join(dir, "data"), "--hostname", "orig.example", "--urlPort", "80"]);
   assert.equal(odd.code, 1);
   assert.match(odd.stderr, /databank-nosuchstore, which is not installed/);
+  const lost = await runMigrate(["--from", oldConfig(dir, "memory", {}), "--driver", "memory", "--hostname", "orig.example", "--urlPort", "80"]);
+  assert.equal(lost.code, 1);
+  assert.match(lost.stderr, /driver is "memory": everything migrated would be lost/);
 });
