@@ -86,12 +86,7 @@ export const usersPhase: Phase = {
     const rest = users.filter((u) => !known.has(u.nickname)).sort((a, b) => String(b.published).localeCompare(String(a.published)));
     const oldNewestFirst = [...all.reverse(), ...rest.map((u) => String(u.nickname))];
     const inOld = new Set(oldNewestFirst);
-    let current: string[] = [];
-    try {
-      current = await ctx.bank.read<string[]>(USERLIST.type, USERLIST.id);
-    } catch {
-      current = [];
-    }
+    const current = (await ctx.bank.find<string[]>(USERLIST.type, USERLIST.id)) ?? [];
     // Accounts made on this server before the migration stay, newer than the old site's.
     const list = [...current.filter((n) => !inOld.has(n)), ...oldNewestFirst];
     await ctx.target.putArray("userlist", USERLIST.type, USERLIST.id, list);

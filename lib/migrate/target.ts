@@ -35,7 +35,9 @@ export class Target {
   ) {}
 
   /** Saves `value` under (type, key) unless the same value is already there. */
-  async put(kind: string, type: string, key: string, value: Record<string, unknown>): Promise<void> {
+  async put(kind: string, type: string, key: string, record: Record<string, unknown>): Promise<void> {
+    // As it will read back (no undefined props), so an equal record compares equal.
+    const value = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
     const stored = await this.bank.find(type, key);
     if (stored !== null && isDeepStrictEqual(stored, value)) {
       this.tally.add(kind, false);
