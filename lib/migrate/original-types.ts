@@ -19,12 +19,18 @@ export const RELATION_TYPES: Readonly<Record<string, { from: string; to: string 
   membership: { from: "member", to: "group" },
 };
 
-/** OAuth 1 provider types, copied as they are (same names and fields here). */
-export const OAUTH_TYPES: readonly string[] = ["client", "requesttoken", "accesstoken"];
+/** OAuth provider types (1.0a, and 2.0 of the 6.0 alpha), copied as they are (same names and fields here), with their keys. */
+export const OAUTH_TYPES: Readonly<Record<string, string>> = {
+  client: "consumer_key",
+  requesttoken: "token",
+  accesstoken: "access_token",
+  bearertoken: "token",
+  authorizationcode: "code",
+};
 
 /**
  * Types nothing here uses yet, kept raw (legacyrecord) so no data is lost:
- * Dialback and remote-login state for federation, OAuth 2 tokens, pending
+ * Dialback and remote-login state for federation, pending
  * email confirmations and password recoveries, proxied URLs. The value is
  * the original's pkey field (scan gives values, not keys).
  */
@@ -35,8 +41,6 @@ export const LEGACY_TYPES: Readonly<Record<string, string>> = {
   remoteaccesstoken: "id",
   dialbackrequest: "endpoint_id_token_timestamp",
   proxy: "url",
-  bearertoken: "token",
-  authorizationcode: "code",
   confirmation: "nickname_email",
   recovery: "code",
   userlist: "id",

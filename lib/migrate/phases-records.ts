@@ -131,13 +131,13 @@ export const relationsPhase: Phase = {
   },
 };
 
-/** OAuth clients, request and access tokens: same types, fields, keys and secrets as the original's. */
+/** OAuth clients, request and access tokens, OAuth 2 bearer tokens and codes: same types, fields, keys and secrets as the original's. */
 export const oauthPhase: Phase = {
   name: "oauth",
   async run(ctx) {
-    const pkeys: Record<string, string> = { client: "consumer_key", requesttoken: "token", accesstoken: "access_token" };
+    const pkeys = OAUTH_TYPES;
     const work: Array<{ type: string; rec: AS }> = [];
-    for (const type of OAUTH_TYPES) for (const rec of await ctx.src.scan<AS>(type)) work.push({ type, rec });
+    for (const type of Object.keys(OAUTH_TYPES)) for (const rec of await ctx.src.scan<AS>(type)) work.push({ type, rec });
     ctx.progress.start("oauth", work.length);
     await each(ctx, work, async ({ type, rec }) => {
       const key = rec[pkeys[type]!];

@@ -39,6 +39,9 @@ test("Dialback credentials, hosts and remote tokens are kept raw; a pending conf
   records.host = { [host.hostname]: host };
   records.remoteaccesstoken = { "acct:zed@social.example": { id: "acct:zed@social.example", type: "person", token: "t", secret: "s", hostname: "social.example", created: STAMP, modified: STAMP } };
   records.recentdialbackrequests = { "0": ["https://social.example/x/acct:zed@social.example/tok/1795779428"] };
+  // An OAuth 2 bearer token of the 6.0 alpha: ours has the same type and fields, so it keeps working.
+  const bearer = { token: "bearerTokenOfTheAlpha0000000000000000000000", nickname: "alice", client_id: Object.keys(records.client)[0], scope: "", created: STAMP };
+  records.bearertoken = { [bearer.token]: bearer };
   records.confirmation = { "dave/dave@example.net": { nickname: "dave", email: "dave@example.net", code: "abcdefghijk", confirmed: false, timestamp: STAMP } };
   const datadir = join(dir, "data");
   const run = await runMigrate(["--from", oldConfig(dir, "memory", { data: records }), ...ourFlags(datadir)]);
@@ -50,6 +53,8 @@ test("Dialback credentials, hosts and remote tokens are kept raw; a pending conf
   assert.deepEqual(row(datadir, "t:legacyrecord", "host/social.example").value, host);
   assert.equal(row(datadir, "t:legacyrecord", "remoteaccesstoken/acct:zed@social.example").value.token, "t");
   assert.deepEqual(row(datadir, "t:legacyrecord", "recentdialbackrequests/0").value, records.recentdialbackrequests["0"]);
+  assert.deepEqual(row(datadir, "t:bearertoken", bearer.token), bearer);
+  assert.equal(row(datadir, "t:legacyrecord", `bearertoken/${bearer.token}`), null);
   assert.equal(row(datadir, "t:user", "dave")._pendingEmail, "dave@example.net");
   assert.equal(row(datadir, "t:user", "alice")._pendingEmail, undefined);
   assert.equal(row(datadir, "t:user", "alice")._passwordHash, records.user.alice._passwordHash, "the bcrypt hash is kept as it was");
