@@ -27,6 +27,12 @@ export interface LoadOptions {
   cpuCount?: number;
   /** Resolves an npm package (to check databank-<driver>); default require.resolve. */
   resolvePackage?: (name: string) => string;
+  /**
+   * "server" (default) or "tool": an admin tool (bin/pump-*) reads the same
+   * configuration but never listens, so the listening checks (ports below
+   * 1024 for non-root, readable TLS files) are skipped for it.
+   */
+  purpose?: "server" | "tool";
 }
 
 export interface LoadResult {
@@ -92,6 +98,6 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { raw, from } = mergeLayers(DEFAULTS, [...fileLayers, env.layer, flags]);
   const config = derive(raw, ctx);
   if (config.secret === null && config.secretFile !== null) config.secret = readOrCreateSecret(config.secretFile);
-  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve }, warnings);
+  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve, listens: opts.purpose !== "tool" }, warnings);
   return { action: args.action, config: deepFreeze(structuredClone(config)), warnings, sources };
 }

@@ -12,6 +12,8 @@ export interface ValidateContext {
   uid: number | null;
   /** Resolves an npm package name; throws when it is not installed. */
   resolvePackage: (name: string) => string;
+  /** False for admin tools: they never listen, so TLS files and ports are not theirs to check. */
+  listens?: boolean;
 }
 
 const MIN_SECRET_LENGTH = 16;
@@ -134,6 +136,7 @@ export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]
   checkSecret(c, ctx, warnings);
   checkOther(c, ctx, warnings);
   checkEmailConfig(c, (k) => origin(ctx, k), warnings);
+  if (ctx.listens === false) return;
   checkTls(c, ctx, warnings);
   checkPrivilegedPorts(c, ctx);
 }
