@@ -80,6 +80,11 @@ function onThisHost(ctx: Ctx, actor: AS): boolean {
   return false;
 }
 
+/** Is an activity of this id stored already? (A second import of a registration changes nothing.) */
+export async function isPresent(ctx: Ctx, act: unknown): Promise<boolean> {
+  return isPlainObject(act) && typeof act.id === "string" && (await ctx.activities.get(act.id)) !== null;
+}
+
 /** A `join` of this site's service by a person: the original's export marks a registration so. */
 export function isRegistration(ctx: Ctx, act: unknown): act is AS {
   if (!isPlainObject(act) || act.verb !== "join") return false;

@@ -19,7 +19,7 @@ import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } f
 import { afterRegister } from "./registration";
 import { forgetUser } from "./forget-user";
 import { exportPerson, type PersonExport } from "./export";
-import { adoptProfile, importActivity, isRegistration, registrationNickname, type ImportOptions, type ImportOutcome } from "./import";
+import { adoptProfile, importActivity, isPresent, isRegistration, registrationNickname, type ImportOptions, type ImportOutcome } from "./import";
 import { receiveRemote, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
 import type { StreamListener, StreamUpdate } from "./stream-events";
@@ -79,6 +79,8 @@ export interface Engine {
     importActivity(body: unknown, opts?: ImportOptions): Promise<ImportOutcome>;
     /** Is this a `join` of this site's service (a registration in the original's exports)? */
     isRegistration(act: unknown): act is AS;
+    /** Is an activity with this one's id stored already? */
+    isPresent(act: unknown): Promise<boolean>;
     registrationNickname(act: AS): string | null;
     /** Copies displayName/summary of an imported registration onto the new user's person. */
     adoptProfile(nickname: string, from: AS): Promise<void>;
@@ -162,6 +164,7 @@ export function createEngine(opts: EngineOptions): Engine {
     importing: {
       importActivity: (body, o) => importActivity(core, body, o),
       isRegistration: (act): act is AS => isRegistration(ctx, act),
+      isPresent: (act) => isPresent(ctx, act),
       registrationNickname,
       adoptProfile: (nickname, from) => adoptProfile(ctx, nickname, from),
       exportPerson: (nickname) => exportPerson(core, nickname),

@@ -104,7 +104,7 @@ export async function importCollection(
   for (const { where, activity } of chronological(source.items)) {
     try {
       if (!opts.asUser && importing.isRegistration(activity)) {
-        if (await register(site, activity)) counts.usersCreated++;
+        if (!(await importing.isPresent(activity)) && (await register(site, activity))) counts.usersCreated++;
         else counts.present++;
       } else {
         const outcome = await importing.importActivity(activity, { asUser: opts.asUser ?? null });
