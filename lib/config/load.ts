@@ -9,6 +9,7 @@ import { addJsonSettings, emptyLayer, mergeLayers, type Layer } from "./layer";
 import type { PumpConfig } from "./types";
 import { validate } from "./validate";
 import { readOrCreateSecret } from "./secret-file";
+import { canBindPrivilegedPorts } from "./capabilities";
 
 export interface LoadOptions {
   /** Command-line arguments without node and the script (process.argv.slice(2)). */
@@ -33,6 +34,8 @@ export interface LoadOptions {
    * 1024 for non-root, readable TLS files) are skipped for it.
    */
   purpose?: "server" | "tool";
+  /** Default: whether this process holds CAP_NET_BIND_SERVICE (lib/config/capabilities.ts). */
+  canBindLowPorts?: boolean;
 }
 
 export interface LoadResult {
@@ -98,6 +101,6 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { raw, from } = mergeLayers(DEFAULTS, [...fileLayers, env.layer, flags]);
   const config = derive(raw, ctx);
   if (config.secret === null && config.secretFile !== null) config.secret = readOrCreateSecret(config.secretFile);
-  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve, listens: opts.purpose !== "tool" }, warnings);
+  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve, listens: opts.purpose !== "tool", canBindLowPorts: opts.canBindLowPorts ?? canBindPrivilegedPorts() }, warnings);
   return { action: args.action, config: deepFreeze(structuredClone(config)), warnings, sources };
 }
