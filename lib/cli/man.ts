@@ -47,12 +47,10 @@ export function toRoff(help: ToolHelp, version: string, date: string): string {
     ".nf",
   ];
   for (const line of lines.slice(1)) {
-    // "Options:" / "Exit status: ..." at the left margin start a section.
-    const head = /^([A-Z][A-Za-z -]*[a-z]):(.*)$/.exec(line);
-    if (head && !line.startsWith(" ") && head[1]!.length < 40) {
-      out.push(".fi", `.SH ${esc(head[1]!.toUpperCase())}`, ".nf");
-      if (head[2]!.trim()) out.push(esc(head[2]!.trim()));
-    } else out.push(line.trim() === "" ? "" : esc(line));
+    // A heading alone on its line at the left margin ("Options:") starts a section.
+    const head = /^([A-Z][A-Za-z -]*[a-z]):$/.exec(line);
+    if (head && head[1]!.length < 40) out.push(".fi", `.SH ${esc(head[1]!.toUpperCase())}`, ".nf");
+    else out.push(line.trim() === "" ? "" : esc(line));
   }
   out.push(".fi", ".SH SEE ALSO", manualPages().filter((p) => p.name !== help.name).map((p) => `\\fB${esc(p.name)}\\fR(1)`).join(", "), "");
   return out.join("\n");
