@@ -36,7 +36,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   return runTool(HELP, SPEC, argv, env, io, async (args, site) => {
     const r = await exportPerson(site, stringOpt(args, "user")!, stringOpt(args, "output")!);
     for (const m of r.missingFiles) io.err(`warning: uploaded file missing on disk: ${m}\n`);
-    io.out(`Exported ${r.activities} activities and ${r.files} files to ${r.path}.\n`);
+    io.out(`Exported ${r.activities} ${r.activities === 1 ? "activity" : "activities"} and ${r.files} ${r.files === 1 ? "file" : "files"} to ${r.path}.\n`);
     return 0;
   }, (args) => {
     if (!stringOpt(args, "user")) throw new UsageError("give the person with -u NICKNAME");

@@ -2,12 +2,13 @@
 // running `bin/pump` (SQLite): the server sees every change at once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync, readFileSync, existsSync, mkdtempSync } from "node:fs";
+import { rmSync, writeFileSync, readFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { registerClient, registerUser, signedRequest, userCreds, type ClientCreds, type RegisteredUser } from "../support/oauth-client";
 import { Browser, PASSWORD } from "../web/support";
+import { garbage, postFile } from "../uploads/support";
 import { runTool, startSite, type Site } from "./admin-tools-support";
 
 const TOOLS = ["pump-set-password", "pump-import-email", "pump-import-collection", "pump-export", "pump-accounts"];
@@ -37,7 +38,7 @@ test("every admin tool answers --help with its usage, exit 0, without touching a
 });
 
 test("set-password, import-email, accounts (disable/enable/delete), import-collection and export beside a running server", async (t) => {
-  const site: Site = await startSite({});
+  const site: Site = await startSite({ enableUploads: true });
   t.after(async () => {
     await site.stop();
     rmSync(site.dir, { recursive: true, force: true });
@@ -191,10 +192,13 @@ test("set-password, import-email, accounts (disable/enable/delete), import-colle
   await t.test("pump-export writes the outbox collection and profile, which import-collection reads back", async () => {
     const out = mkdtempSync(join(tmpdir(), "pump-export-test-"));
     t.after(() => rmSync(out, { recursive: true, force: true }));
+    const bytes = garbage(5000);
+    const up = await postFile(site.url, aliceApi, "/api/user/alice/uploads", bytes, "application/octet-stream");
+    assert.equal(up.status, 200, up.text);
     const tarball = join(out, "alice.tar.gz");
     const r = await runTool("pump-export", [...cfg, "-u", "alice", "-o", tarball]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Exported \d+ activities and 0 files to /);
+    assert.match(r.stdout, /Exported \d+ activities and 1 file to /);
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" });
     assert.match(listing, /activities\.json/);
     assert.match(listing, /profile\.json/);
@@ -206,6 +210,11 @@ test("set-password, import-email, accounts (disable/enable/delete), import-colle
     assert.equal(exported.totalItems, feed.body.totalItems);
     assert.equal(exported.items[0].id, feed.body.items[0].id);
     assert.equal(JSON.parse(readFileSync(join(dir, "profile.json"), "utf8")).id, alice.user.profile.id);
+    // The uploaded file, byte for byte, at the path it is served at.
+    const files = (readdirSync(join(dir, "uploads"), { recursive: true }) as string[]).filter((f) => f.endsWith(".bin"));
+    assert.equal(files.length, 1);
+    assert.ok(readFileSync(join(dir, "uploads", files[0]!)).equals(bytes));
+    assert.match(listing, /uploads\/alice\/.*\.bin/);
     // Refuses to write over an export.
     const twice = await runTool("pump-export", [...cfg, "-u", "alice", "-o", dir]);
     assert.equal(twice.code, 1);
