@@ -41,8 +41,10 @@ export function parseToolArgs(argv: readonly string[], spec: readonly ToolOption
     const tok = argv[i]!;
     if (tok === "-h" || tok === "--help") out.help = true;
     else if (tok === "--version") out.version = true;
-    else if (tok === "--") out.positional.push(...argv.slice(i + 1)), (i = argv.length);
-    else if (tok === "-c" || tok === "--config") {
+    else if (tok === "--") {
+      out.positional.push(...argv.slice(i + 1));
+      break;
+    } else if (tok === "-c" || tok === "--config") {
       out.configArgv.push(tok);
       if (i + 1 < argv.length) out.configArgv.push(argv[++i]!);
     } else if (tok.startsWith("--")) {
