@@ -20,7 +20,7 @@ Imports activities, as the original pump.io's tool of the same name did:
 Activities are imported oldest first, so streams keep their order. They are
 not sent to followers or other servers: this is history, not news.
 A progress bar shows on a terminal; at the end a summary gives the counts.
-A pump-export file (or its activities.json) is a valid input.
+The activities.json a pump-export writes is a valid input.
 
 Options:
   -f, --file FILE        an ActivityStreams collection: {"items": [...]}
