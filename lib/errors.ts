@@ -44,6 +44,17 @@ export class EmailNotConfirmedError extends ForbiddenError {
   }
 }
 
+/**
+ * 403: the site's administrator disabled this account (pump-accounts
+ * disable). Its password and OAuth tokens are refused until it is enabled
+ * again; what it posted stays readable.
+ */
+export class AccountDisabledError extends ForbiddenError {
+  constructor(readonly nickname: string) {
+    super(`The account '${nickname}' has been disabled by the site's administrator.`);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(404, message, options);

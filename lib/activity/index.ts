@@ -18,13 +18,15 @@ import { EmbedGuard } from "./embed";
 import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
 import { afterRegister } from "./registration";
 import { forgetUser } from "./forget-user";
+import { exportPerson, type PersonExport } from "./export";
+import { adoptProfile, importActivity, isPresent, isRegistration, registrationNickname, type ImportOptions, type ImportOutcome } from "./import";
 import { receiveRemote, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
 import type { StreamListener, StreamUpdate } from "./stream-events";
 import { activityForViewer } from "./realtime-read";
 import { mayFollowStream } from "./stream-access";
 
-export type { RemotePrincipal, StreamListener, StreamUpdate };
+export type { RemotePrincipal, StreamListener, StreamUpdate, ImportOptions, ImportOutcome, PersonExport };
 export type { ReadOptions };
 export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
 export { ANONYMOUS, toAS2 };
@@ -72,6 +74,19 @@ export interface Engine {
   /** After an account is deleted: drop its streams and list names, so the nickname can be registered afresh. */
   forgetUser(nickname: string): Promise<void>;
   postActivity(nickname: string, body: unknown, client: Generator, opts?: { feed?: FeedKind }): Promise<AS>;
+  /** Historical import (pump-import-collection): stored with its ids, never distributed. */
+  importing: {
+    importActivity(body: unknown, opts?: ImportOptions): Promise<ImportOutcome>;
+    /** Is this a `join` of this site's service (a registration in the original's exports)? */
+    isRegistration(act: unknown): act is AS;
+    /** Is an activity with this one's id stored already? */
+    isPresent(act: unknown): Promise<boolean>;
+    registrationNickname(act: AS): string | null;
+    /** Copies displayName/summary of an imported registration onto the new user's person. */
+    adoptProfile(nickname: string, from: AS): Promise<void>;
+    /** A person's profile, outbox (expanded) and uploads, for pump-export. */
+    exportPerson(nickname: string): Promise<PersonExport>;
+  };
   follow(nickname: string, object: unknown, client: Generator): Promise<AS>;
   favorite(nickname: string, object: unknown, client: Generator): Promise<AS>;
   addToList(listUuid: string, object: unknown, nickname: string, client: Generator): Promise<AS>;
@@ -146,6 +161,14 @@ export function createEngine(opts: EngineOptions): Engine {
     mayFollowStream: (path, v) => mayFollowStream(core, path, v),
     afterRegister: (user, client = null) => afterRegister(core, user, client),
     forgetUser: (nickname) => forgetUser(ctx, nickname),
+    importing: {
+      importActivity: (body, o) => importActivity(core, body, o),
+      isRegistration: (act): act is AS => isRegistration(ctx, act),
+      isPresent: (act) => isPresent(ctx, act),
+      registrationNickname,
+      adoptProfile: (nickname, from) => adoptProfile(ctx, nickname, from),
+      exportPerson: (nickname) => exportPerson(core, nickname),
+    },
     async postActivity(nickname, body, client, o = {}) {
       const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed");
       return presentActivity(ctx, stored, { viewerId: viewerFor(nickname).personId, items: true, flags: true, followed: true });

@@ -2,7 +2,7 @@ import { defaultControlSocket } from "../config/derive";
 import { LOG_LEVELS } from "../config";
 import { ControlClientError, sendControlCommand } from "../cluster/control-client";
 
-const USAGE = `Usage: pumpctl [-s SOCKET] COMMAND
+export const USAGE = `Usage: pumpctl [-s SOCKET] COMMAND
 
 Controls a running pump server through its control socket.
 

@@ -9,6 +9,7 @@ import { addJsonSettings, emptyLayer, mergeLayers, type Layer } from "./layer";
 import type { PumpConfig } from "./types";
 import { validate } from "./validate";
 import { readOrCreateSecret } from "./secret-file";
+import { canBindPrivilegedPorts } from "./capabilities";
 
 export interface LoadOptions {
   /** Command-line arguments without node and the script (process.argv.slice(2)). */
@@ -27,6 +28,14 @@ export interface LoadOptions {
   cpuCount?: number;
   /** Resolves an npm package (to check databank-<driver>); default require.resolve. */
   resolvePackage?: (name: string) => string;
+  /**
+   * "server" (default) or "tool": an admin tool (bin/pump-*) reads the same
+   * configuration but never listens, so the listening checks (ports below
+   * 1024 for non-root, readable TLS files) are skipped for it.
+   */
+  purpose?: "server" | "tool";
+  /** Default: whether this process holds CAP_NET_BIND_SERVICE (lib/config/capabilities.ts). */
+  canBindLowPorts?: boolean;
 }
 
 export interface LoadResult {
@@ -92,6 +101,6 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { raw, from } = mergeLayers(DEFAULTS, [...fileLayers, env.layer, flags]);
   const config = derive(raw, ctx);
   if (config.secret === null && config.secretFile !== null) config.secret = readOrCreateSecret(config.secretFile);
-  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve }, warnings);
+  validate(config, { raw, from, uid: ctx.uid, resolvePackage: opts.resolvePackage ?? require.resolve, listens: opts.purpose !== "tool", canBindLowPorts: opts.canBindLowPorts ?? canBindPrivilegedPorts() }, warnings);
   return { action: args.action, config: deepFreeze(structuredClone(config)), warnings, sources };
 }

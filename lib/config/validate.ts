@@ -12,6 +12,10 @@ export interface ValidateContext {
   uid: number | null;
   /** Resolves an npm package name; throws when it is not installed. */
   resolvePackage: (name: string) => string;
+  /** False for admin tools: they never listen, so TLS files and ports are not theirs to check. */
+  listens?: boolean;
+  /** The process holds CAP_NET_BIND_SERVICE (e.g. from the systemd unit): low ports are fine without root. */
+  canBindLowPorts?: boolean;
 }
 
 const MIN_SECRET_LENGTH = 16;
@@ -69,7 +73,7 @@ function checkTls(c: PumpConfig, ctx: ValidateContext, warnings: string[]): void
 }
 
 function checkPrivilegedPorts(c: PumpConfig, ctx: ValidateContext): void {
-  if (ctx.uid === null || ctx.uid === 0) return;
+  if (ctx.uid === null || ctx.uid === 0 || ctx.canBindLowPorts) return;
   const ports: Array<[SettableKey, number]> = [["port", c.port]];
   if (c.bounce && c.key !== null) ports.push(["bouncePort", c.bouncePort]);
   for (const [k, p] of ports) {
@@ -77,7 +81,8 @@ function checkPrivilegedPorts(c: PumpConfig, ctx: ValidateContext): void {
       throw new ConfigError(
         `${k}: ${p} (from ${origin(ctx, k)}) is below 1024, which only root may listen on, and pump runs as uid ${ctx.uid}. ` +
           `Use a port of 1024 or more (behind a reverse proxy, with urlPort set to the public port), ` +
-          `or start pump as root with "serverUser" set so workers drop privileges.`,
+          `start pump as root with "serverUser" set so workers drop privileges, ` +
+          `or give the process CAP_NET_BIND_SERVICE (the systemd unit in lib/packaging/systemd does).`,
       );
     }
   }
@@ -134,6 +139,7 @@ export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]
   checkSecret(c, ctx, warnings);
   checkOther(c, ctx, warnings);
   checkEmailConfig(c, (k) => origin(ctx, k), warnings);
+  if (ctx.listens === false) return;
   checkTls(c, ctx, warnings);
   checkPrivilegedPorts(c, ctx);
 }

@@ -2,6 +2,7 @@ import bcrypt from "bcryptjs";
 import type { Bank } from "../databank";
 import { BCRYPT_COST, findUser, type UserRecord } from "./user";
 import { PasswordThrottle } from "./password-throttle";
+import { assertEnabled } from "./user-disable";
 
 export { DEFAULT_THROTTLE, PasswordThrottle, TooManyAttemptsError, type ThrottleOptions } from "./password-throttle";
 
@@ -35,13 +36,17 @@ export class PasswordCheck {
   /**
    * The user if `password` is theirs, else null (the caller words its own
    * refusal). Throws TooManyAttemptsError (429, Retry-After) when locked,
-   * without comparing anything.
+   * without comparing anything; AccountDisabledError (403) for the right
+   * password of a disabled account (only someone who knows it learns that).
    */
   async verify(attempt: PasswordAttempt): Promise<UserRecord | null> {
     const nickname = typeof attempt.nickname === "string" ? attempt.nickname : "";
     const claim = await this.throttle.claim(nickname, attempt.address);
     const user = await compare(this.bank, nickname, attempt.password);
-    if (user) await this.throttle.succeeded(claim);
+    if (user) {
+      await this.throttle.succeeded(claim);
+      assertEnabled(user);
+    }
     return user;
   }
 }

@@ -31,6 +31,8 @@ export interface UserRecord {
   _pendingEmail?: string;
   /** false when the person turned notification mail off (default on). */
   _notifyByEmail?: boolean;
+  /** Set while an administrator has disabled the account (lib/model/user-disable.ts). */
+  _disabled?: { at: string; reason?: string };
   [extra: string]: unknown;
 }
 

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from "express";
 import type { RouterContext } from "../app";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { findUser } from "../model/user";
+import { assertEnabled } from "../model/user-disable";
 import { formBodyParser } from "./body";
 import { canWrite, findBearerToken, type BearerTokenRecord } from "./bearer";
 import { readClient, type ClientRecord } from "./clients";
@@ -78,6 +79,8 @@ export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">,
     const user = await findUser(ctx.bank, nickname);
     // Tokens of a deleted account are dead (the original crashed on them).
     if (!user) throw dead();
+    // A disabled account's tokens are valid but refused: 403 saying why, so apps do not re-authorize in a loop.
+    assertEnabled(user);
     if (ctx.config.requireEmail && !user.email && !allowUnconfirmed) {
       throw new ForbiddenError(
         `Can't use the API until you confirm your email address: open the link we mailed you, or POST /api/user/${user.nickname}/confirmation/resend to get a new one.`,

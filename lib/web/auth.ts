@@ -5,6 +5,7 @@ import type { Bank } from "../databank";
 import type { Logger } from "../log";
 import { EmailNotConfirmedError, UnauthorizedError } from "../errors";
 import { findUser, type UserRecord } from "../model/user";
+import { isDisabled } from "../model/user-disable";
 import type { PasswordCheck } from "../model/password-check";
 import { clientAddress } from "../http/client-address";
 import { BankSessionStore } from "./session-store";
@@ -57,9 +58,9 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
   pp.serializeUser((user, done) => done(null, user.nickname));
   pp.deserializeUser((nickname: unknown, done) => {
     if (typeof nickname !== "string") return done(null, false);
-    // A deleted account's session is simply logged out.
+    // A deleted or disabled account's session is simply logged out.
     findUser(bank, nickname).then(
-      (u) => done(null, u && !(config.requireEmail && !u.email) ? { nickname: u.nickname } : false),
+      (u) => done(null, u && !isDisabled(u) && !(config.requireEmail && !u.email) ? { nickname: u.nickname } : false),
       (err) => done(err),
     );
   });

@@ -30,7 +30,7 @@ export function writeConfig(dir: string, name: string, content: unknown): string
 
 /**
  * loadConfig with everything injected: no real /etc or $HOME, a non-root
- * uid, 4 CPUs, and a valid secret in the environment unless `env` replaces it.
+ * uid without CAP_NET_BIND_SERVICE, 4 CPUs, and a valid secret in the environment unless `env` replaces it.
  */
 export function load(opts: Partial<LoadOptions> = {}): LoadResult {
   const dir = opts.cwd ?? tmp();
@@ -40,6 +40,7 @@ export function load(opts: Partial<LoadOptions> = {}): LoadResult {
     etcFile: join(dir, "no-such-etc.json"),
     cwd: dir,
     getuid: () => 1000,
+    canBindLowPorts: false,
     cpuCount: 4,
     ...opts,
     env: opts.env ?? { PUMPIO_SECRET: GOOD_SECRET },
