@@ -76,16 +76,17 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
   const engine = createEngine({
     bank: deps.bank,
     urls,
     config,
     log: deps.log.child({ component: "activity" }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
+    hooks: federation.activityHooks,
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
   const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation };
   const app = express();
 

@@ -11,6 +11,9 @@ import { createDialbackVerifier, type VerifiedIdentity } from "./dialback-verify
 import { createCredentialStore, type CredentialStore } from "./credentials";
 import { ourDialbackHost } from "./dialback";
 import { sweepDialback } from "./dialback-store";
+import { createSpamCheck } from "./spam";
+import { createFirehose } from "./firehose";
+import type { AS } from "../model/as";
 
 /**
  * The pump.io federation services of one app (federation.md): the safe
@@ -35,6 +38,8 @@ export interface Federation {
   ourHost: string;
   /** Starts the periodic purge of old Dialback records; returns its stopper. */
   startSweeps(): { stop(): void };
+  /** Spam check and firehose ping for the activity engine, as configured (`spamhost`, `firehose`). */
+  activityHooks: { checkSpam?(act: AS): Promise<void>; publicLocal?(act: AS): void };
   /** Closes kept-alive connections to peers. */
   close(): void;
 }
@@ -59,6 +64,14 @@ export function createFederation(deps: FederationDeps): Federation {
   const discovery = createDiscoveryClient({ bank: deps.bank, fetcher, log, now: deps.now });
   const ourHost = ourDialbackHost(deps.urls);
   const credentials = createCredentialStore({ bank: deps.bank, fetcher, discovery, ourHost, log, now: deps.now });
+  // The spam server and the firehose are the admin's own choice, often on the
+  // same machine or network: any address, but never a redirect elsewhere.
+  const trusted = createSafeFetcher({ policy: { allows: () => true }, userAgent: `pump.io/${packageVersion()}`, maxRedirects: 0 });
+  const c = deps.config;
+  const checkSpam = c.spamhost && c.spamclientid && c.spamclientsecret
+    ? createSpamCheck({ spamhost: c.spamhost, spamclientid: c.spamclientid, spamclientsecret: c.spamclientsecret }, trusted, log)
+    : undefined;
+  const firehose = c.firehose ? createFirehose(c.firehose, `pump.io/${packageVersion()}`, trusted, log) : null;
   const verifyDialback = createDialbackVerifier({ bank: deps.bank, fetcher, discovery, urls: deps.urls, log, now: deps.now });
   return {
     fetcher,
@@ -73,7 +86,14 @@ export function createFederation(deps: FederationDeps): Federation {
       timer.unref();
       return { stop: () => clearInterval(timer) };
     },
-    close: () => fetcher.close(),
+    activityHooks: {
+      checkSpam,
+      publicLocal: firehose ? (act) => void firehose.ping(act) : undefined,
+    },
+    close: () => {
+      fetcher.close();
+      trusted.close();
+    },
   };
 }
 
