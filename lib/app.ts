@@ -76,7 +76,14 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
-  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
+  const federation = createFederation({
+    config,
+    bank: deps.bank,
+    urls,
+    log: deps.log,
+    resolver: deps.resolver,
+    objects: () => ({ ensure: (obj) => engine.ctx.objects.ensure(obj), isLocalId: (id) => engine.ctx.people.isLocalId(id) }),
+  });
   const engine = createEngine({
     bank: deps.bank,
     urls,

@@ -14,6 +14,7 @@ import { sweepDialback } from "./dialback-store";
 import { createSpamCheck } from "./spam";
 import { createFirehose } from "./firehose";
 import type { AS } from "../model/as";
+import { createRemoteObjects, type RemoteObjects } from "./remote-objects";
 
 /**
  * The pump.io federation services of one app (federation.md): the safe
@@ -38,6 +39,8 @@ export interface Federation {
   ourHost: string;
   /** Starts the periodic purge of old Dialback records; returns its stopper. */
   startSweeps(): { stop(): void };
+  /** Remote people and objects fetched from their home servers and cached (newer wins). */
+  remoteObjects: RemoteObjects;
   /** Spam check and firehose ping for the activity engine, as configured (`spamhost`, `firehose`). */
   activityHooks: { checkSpam?(act: AS): Promise<void>; publicLocal?(act: AS): void };
   /** Closes kept-alive connections to peers. */
@@ -52,6 +55,11 @@ export interface FederationDeps {
   /** Name resolution for outgoing requests (tests); default the system's. */
   resolver?: Resolver;
   now?: () => number;
+  /**
+   * The object store remote objects are cached in; a function because the
+   * engine that owns it is built after the federation (it takes our hooks).
+   */
+  objects?: () => { ensure(obj: AS): Promise<AS>; isLocalId(id: string): boolean };
 }
 
 export function createFederation(deps: FederationDeps): Federation {
@@ -73,9 +81,19 @@ export function createFederation(deps: FederationDeps): Federation {
     : undefined;
   const firehose = c.firehose ? createFirehose(c.firehose, `pump.io/${packageVersion()}`, trusted, log) : null;
   const verifyDialback = createDialbackVerifier({ bank: deps.bank, fetcher, discovery, urls: deps.urls, log, now: deps.now });
+  const remoteObjects = createRemoteObjects({
+    discovery,
+    credentials,
+    ensure: (obj) => {
+      if (!deps.objects) throw new Error("no object store given to the federation");
+      return deps.objects().ensure(obj);
+    },
+    isLocal: (id) => deps.objects?.().isLocalId(id) ?? false,
+  });
   return {
     fetcher,
     discovery,
+    remoteObjects,
     credentials,
     verifyDialback,
     ourHost,
@@ -100,5 +118,6 @@ export function createFederation(deps: FederationDeps): Federation {
 export { DialbackRefusal, type VerifiedIdentity } from "./dialback-verify";
 export { DiscoveryError, type DiscoveryClient, type HostRecord } from "./discovery-client";
 export { RegistrationError, type CredentialStore } from "./credentials";
+export { InvalidRemoteObjectError, type RemoteObjects } from "./remote-objects";
 export { type DialbackPrincipal } from "./dialback";
 export { signedRequest, oauthHeader, type RemoteCredentials, type RemoteToken, type SignedRequestOptions } from "./signed-request";
