@@ -15,6 +15,7 @@ import { createSpamCheck } from "./spam";
 import { createFirehose } from "./firehose";
 import type { AS } from "../model/as";
 import { createRemoteObjects, type RemoteObjects } from "./remote-objects";
+import { createProxies, type Proxies } from "./proxy";
 
 /**
  * The pump.io federation services of one app (federation.md): the safe
@@ -41,6 +42,8 @@ export interface Federation {
   startSweeps(): { stop(): void };
   /** Remote people and objects fetched from their home servers and cached (newer wins). */
   remoteObjects: RemoteObjects;
+  /** /api/proxy/<id> records: local users read remote URLs through us. */
+  proxies: Proxies;
   /** Spam check and firehose ping for the activity engine, as configured (`spamhost`, `firehose`). */
   activityHooks: { checkSpam?(act: AS): Promise<void>; publicLocal?(act: AS): void };
   /** Closes kept-alive connections to peers. */
@@ -94,6 +97,7 @@ export function createFederation(deps: FederationDeps): Federation {
     fetcher,
     discovery,
     remoteObjects,
+    proxies: createProxies({ bank: deps.bank, urls: deps.urls, credentials, ourHost }),
     credentials,
     verifyDialback,
     ourHost,
