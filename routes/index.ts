@@ -6,6 +6,8 @@ import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
 import { createOAuth2Router } from "./oauth2";
 import { createClientRegisterRouter } from "./client-register";
+import { createDialbackRouter } from "./dialback";
+import { createProxyRouter } from "./proxy";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
 import { createApiUserRouter } from "./api-user";
@@ -35,7 +37,9 @@ export function createRouters(ctx: RouterContext): Router[] {
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
     createOAuth2Router(ctx),
-    createClientRegisterRouter(ctx),
+    // Registration verifies Dialback headers (federation.md §3-4); /api/dialback answers peers' checks.
+    createClientRegisterRouter(ctx, { dialback: ctx.federation.verifyDialback }),
+    createDialbackRouter(ctx),
     // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
     createUsersRouter(ctx, {
       auth,
@@ -51,6 +55,8 @@ export function createRouters(ctx: RouterContext): Router[] {
     // Uploads (only with enableUploads): /api/user/:nickname/uploads, /uploads/…, and the web
     // upload forms, whose multipart bodies the web router's CSRF check cannot read.
     createUploadsRouter(ctx, { auth, web }),
+    // /api/proxy/:id before /api/:type/:uuid takes it.
+    createProxyRouter(ctx, auth),
     // /api/user/:nickname/… streams and profile.
     createApiUserRouter(ctx, auth),
     // /api/activity/…, /api/collection/:uuid/members, /api/group/…: they shadow /api/:type/:uuid.
