@@ -6,6 +6,7 @@ import { isTypeSegment } from "../lib/activity";
 import type { AS } from "../lib/model/as";
 import type { PageData } from "../lib/web/pages";
 import { toLogin } from "./web-account";
+import { heroImageUrl } from "../lib/web/hero-image";
 import { loadProfileSection, recipientChoices, type ProfileSection } from "../lib/web/profile-data";
 
 /**
@@ -18,13 +19,14 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
   const router = Router();
   const { engine } = ctx;
   const { pages } = deps;
+  const heroImage = heroImageUrl(ctx.config.mainImage, ctx.urls.path);
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>): void => {
     res.type("html").send(ctx.pages.render(view, { ...pages.common(req), ...data }));
   };
 
   router.get("/", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);
-    if (!me) return render(req, res, "welcome", { title: "Welcome" });
+    if (!me) return render(req, res, "welcome", { title: "Welcome", heroImage });
     const v = pages.engineViewer(req);
     const n = me.nickname;
     const major = await pages.stream(req, `/api/user/${n}/inbox/major`, (q) => engine.streams.inbox(n, "inbox/major", q, v));
