@@ -8,6 +8,7 @@ import { enhancePaging } from "./paging";
 import { startRealtime } from "./realtime";
 import { enhanceRecipientPicker } from "./recipients";
 import { startTimes } from "./times";
+import { enhancePreviews } from "./preview";
 
 /** The site's urlPath prefix, from where this script was loaded (`<prefix>/build/app.<hash>.js`). */
 const script = document.currentScript as HTMLScriptElement | null;
@@ -19,6 +20,7 @@ function start(): void {
   enhancePaging();
   enhanceRecipientPicker();
   startTimes();
+  enhancePreviews();
   // The server marks pages data-no-realtime when realtime is off (sockjs: false).
   if (document.documentElement.dataset.noRealtime === undefined) startRealtime(prefix);
 }
