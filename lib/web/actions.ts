@@ -106,14 +106,30 @@ export class WebActions {
     return this.deps.engine.postActivity(nickname, { verb, object: this.ref(f) }, this.generator);
   }
 
+  /**
+   * Likes and shares are addressed to the object's author as well as the
+   * actor's followers, so they reach the author's inbox (and notifications).
+   * `author` is a hidden field of the form: it only chooses who is told.
+   */
+  private tellAuthor(nickname: string, f: Fields): { to?: AS[]; cc?: AS[] } {
+    const author = field(f, "author").trim();
+    if (!author || !/^(https?:\/\/|acct:)\S+$/i.test(author) || author === this.deps.engine.personId(nickname)) return {};
+    const followers = { id: this.deps.urls.makeURL(`/api/user/${nickname}/followers`), objectType: "collection" };
+    return { to: [{ id: author, objectType: "person" }], cc: [followers] };
+  }
+
   like(nickname: string, f: Fields): Promise<AS> {
-    return this.deps.engine.favorite(nickname, this.ref(f), this.generator);
+    const audience = this.tellAuthor(nickname, f);
+    if (!audience.to) return this.deps.engine.favorite(nickname, this.ref(f), this.generator);
+    return this.deps.engine.postActivity(nickname, { verb: "favorite", object: this.ref(f), ...audience }, this.generator);
   }
   unlike(nickname: string, f: Fields): Promise<AS> {
     return this.verb(nickname, "unfavorite", f);
   }
   share(nickname: string, f: Fields): Promise<AS> {
-    return this.verb(nickname, "share", f);
+    const audience = this.tellAuthor(nickname, f);
+    if (!audience.to) return this.verb(nickname, "share", f);
+    return this.deps.engine.postActivity(nickname, { verb: "share", object: this.ref(f), ...audience }, this.generator);
   }
   unshare(nickname: string, f: Fields): Promise<AS> {
     return this.verb(nickname, "unshare", f);

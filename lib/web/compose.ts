@@ -45,6 +45,17 @@ export interface MentionResolver {
   local(nickname: string): Promise<{ id: string; url: string } | null>;
 }
 
+/** Tags a person may type as HTML; any other `<` is text ("I <3 you", "<world>"). */
+const TYPED_TAG = /<(?!\/?(?:b|i|em|strong|u|s|del|sub|sup|code|pre|a|br|p|ul|ol|li|blockquote|q)\b)/gi;
+
+/** Escapes a `<` that starts no allowed tag, outside code spans and fences (showdown escapes those itself). */
+function escapeStrayAngles(text: string): string {
+  return text
+    .split(/(```[\s\S]*?```|`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(TYPED_TAG, "&lt;")))
+    .join("");
+}
+
 const MENTION = /(^|[^\w@/.:-])@([A-Za-z0-9_.-]*[A-Za-z0-9_])(?:@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d{1,5})?))?/g;
 
 /**
@@ -54,7 +65,7 @@ const MENTION = /(^|[^\w@/.:-])@([A-Za-z0-9_.-]*[A-Za-z0-9_])(?:@([A-Za-z0-9-]+(
  * converter lets through (raw HTML, script) survives.
  */
 export async function composeHtml(text: string, resolver: MentionResolver): Promise<{ html: string; mentions: Mention[] }> {
-  const html = sanitizeHtml(converter.makeHtml(text.replace(/\r\n?/g, "\n").trim()));
+  const html = sanitizeHtml(converter.makeHtml(escapeStrayAngles(text.replace(/\r\n?/g, "\n").trim())));
   const mentions = new Map<string, Mention>();
   // Find the mentions first (resolving is async), only in text: not inside links, code or tags.
   const segments = html.split(/(<[^>]*>)/);

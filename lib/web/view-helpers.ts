@@ -29,6 +29,11 @@ export interface ViewHelpers {
   ago(value: unknown, now?: number): string;
   /** A `<time>` element: relative text, the ISO stamp in `datetime`, the absolute time on hover (for `<%~ %>`). */
   time(value: unknown): string;
+  /**
+   * Who is in a likes/shares collection, in words: "Bob", "You and Bob",
+   * "Bob and 2 others" (the collection's first items and its total), or "" when empty.
+   */
+  people(collection: unknown, viewerId?: string | null): string;
   /** An error message for people: the store's "No such 'user' with id 'x'" said in words. */
   humanError(message: unknown): string;
 }
@@ -85,6 +90,18 @@ export function createViewHelpers(base: string): ViewHelpers {
       const abs = date(iso);
       if (!abs) return "";
       return `<time datetime="${esc(iso)}" title="${esc(abs)}">${esc(timeAgo(iso))}</time>`;
+    },
+    people(c, viewerId) {
+      const col = obj(c);
+      const total = typeof col?.totalItems === "number" ? col.totalItems : 0;
+      const items = Array.isArray(col?.items) ? (col.items as unknown[]).map(obj).filter((x): x is Obj => x !== null) : [];
+      if (total === 0 || items.length === 0) return "";
+      const you = viewerId ? items.some((p) => p.id === viewerId) : false;
+      const others = items.filter((p) => !viewerId || p.id !== viewerId).map((p) => str(p.displayName) || str(p.preferredUsername) || "someone");
+      const names = [...(you ? ["You"] : []), ...others.slice(0, you ? 1 : 2)];
+      const rest = total - names.length;
+      if (rest > 0) return `${names[0]} and ${rest + names.length - 1} other${rest + names.length - 1 === 1 ? "" : "s"}`;
+      return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
     },
     humanError(v) {
       const m = /^No such '([\w-]+)' with id '(.*)'$/s.exec(str(v));

@@ -26,7 +26,13 @@ describe("composeHtml: Markdown-like text to safe HTML", () => {
     assert.match(html, /<blockquote>/);
     assert.match(html, /<code>x &lt; y<\/code>/);
     assert.match(html, /<b>ok<\/b>/);
-    assert.doesNotMatch(html, /script|onerror|alert/);
+    assert.doesNotMatch(html, /<script|<img/);
+    assert.match(html, /&lt;script>|&lt;script&gt;/);
+  });
+
+  test("a < that starts no allowed tag is text, typed as it was", async () => {
+    const { html } = await composeHtml("Hello <world> & friends, I <3 `a<b`", resolver);
+    assert.match(html, /Hello &lt;world&gt; &amp; friends, I &lt;3 <code>a&lt;b<\/code>/);
   });
 
   test("mentions: a local person, a person elsewhere, an unknown name, an e-mail address", async () => {
