@@ -15,6 +15,7 @@ import { createWebFormsRouter } from "./web-forms";
 import { createWebEmailRouter } from "./web-email";
 import { createWebPagesRouter } from "./web-pages";
 import { createWebNotificationsRouter } from "./web-notifications";
+import { createWebListsRouter } from "./web-lists";
 import { Notifications } from "../lib/web/notifications";
 import { PrefsStore } from "../lib/web/prefs";
 
@@ -62,6 +63,7 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
   router.use(createWebNotificationsRouter(ctx, { pages, notifications }));
   router.use(createWebAccountRouter(ctx, { web: deps.web, actions, pages }));
   router.use(createWebFormsRouter(ctx, { actions, pages }));
+  router.use(createWebListsRouter(ctx, { actions, pages }));
 
   router.get("/:nickname", (req: Request, res: Response, next: NextFunction) => {
     res.vary("Accept");
