@@ -9,6 +9,7 @@ import { startRealtime } from "./realtime";
 import { enhanceRecipientPicker } from "./recipients";
 import { startTimes } from "./times";
 import { enhancePreviews } from "./preview";
+import { enhanceCompose } from "./compose";
 
 /** The site's urlPath prefix, from where this script was loaded (`<prefix>/build/app.<hash>.js`). */
 const script = document.currentScript as HTMLScriptElement | null;
@@ -21,6 +22,7 @@ function start(): void {
   enhanceRecipientPicker();
   startTimes();
   enhancePreviews();
+  enhanceCompose();
   // The server marks pages data-no-realtime when realtime is off (sockjs: false).
   if (document.documentElement.dataset.noRealtime === undefined) startRealtime(prefix);
 }
