@@ -16,6 +16,7 @@ import { createWebEmailRouter } from "./web-email";
 import { createWebPagesRouter } from "./web-pages";
 import { createWebNotificationsRouter } from "./web-notifications";
 import { createWebListsRouter } from "./web-lists";
+import { createWebPeopleRouter } from "./web-people";
 import { Notifications } from "../lib/web/notifications";
 import { PrefsStore } from "../lib/web/prefs";
 
@@ -64,6 +65,7 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
   router.use(createWebAccountRouter(ctx, { web: deps.web, actions, pages }));
   router.use(createWebFormsRouter(ctx, { actions, pages }));
   router.use(createWebListsRouter(ctx, { actions, pages }));
+  router.use(createWebPeopleRouter(ctx, { pages }));
 
   router.get("/:nickname", (req: Request, res: Response, next: NextFunction) => {
     res.vary("Accept");
