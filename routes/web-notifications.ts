@@ -38,7 +38,8 @@ export function createWebNotificationsRouter(ctx: RouterContext, deps: { pages: 
 
   // Every other logged-in page: the count for the navigation's badge.
   router.use(asyncHandler(async (req: Request, _res: Response, next: NextFunction) => {
-    const v = req.method === "GET" ? viewerOf(req) : null;
+    // Only for pages a browser asked for: API-style reads of /:nickname need no badge.
+    const v = req.method === "GET" && (req.get("accept") ?? "").includes("text/html") ? viewerOf(req) : null;
     if (v) (req as unknown as Record<symbol, number>)[UNREAD] = await notifications.unread(v);
     next();
   }));

@@ -45,8 +45,11 @@ export interface MentionResolver {
   local(nickname: string): Promise<{ id: string; url: string } | null>;
 }
 
-/** Tags a person may type as HTML; any other `<` is text ("I <3 you", "<world>"). */
-const TYPED_TAG = /<(?!\/?(?:b|i|em|strong|u|s|del|sub|sup|code|pre|a|br|p|ul|ol|li|blockquote|q)\b)/gi;
+/**
+ * Formatting tags a person may type as HTML; any other `<` is text ("I <3 you",
+ * "<world>", a pasted `<a href=…>`): links come from Markdown and bare URLs.
+ */
+const TYPED_TAG = /<(?!\/?(?:b|i|em|strong|u|s|del|sub|sup|code|pre|br|p|ul|ol|li|blockquote|q)\b)/gi;
 
 /** Escapes a `<` that starts no allowed tag, outside code spans and fences (showdown escapes those itself). */
 function escapeStrayAngles(text: string): string {

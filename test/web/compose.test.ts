@@ -33,6 +33,8 @@ describe("composeHtml: Markdown-like text to safe HTML", () => {
   test("a < that starts no allowed tag is text, typed as it was", async () => {
     const { html } = await composeHtml("Hello <world> & friends, I <3 `a<b`", resolver);
     assert.match(html, /Hello &lt;world&gt; &amp; friends, I &lt;3 <code>a&lt;b<\/code>/);
+    const typed = await composeHtml(`<a href="javascript:alert(1)">click me</a> and [a link](http://example.com/)`, resolver);
+    assert.match(typed.html, /^<p>&lt;a href="javascript:alert\(1\)"&gt;click me&lt;\/a&gt; and <a [^>]*href="http:\/\/example\.com\/"/);
   });
 
   test("mentions: a local person, a person elsewhere, an unknown name, an e-mail address", async () => {
