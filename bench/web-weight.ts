@@ -46,10 +46,17 @@ export async function runWebWeight(runs = 5): Promise<string> {
       if (loggedIn) await ctx.addCookies(cookies);
       const page = await ctx.newPage();
       await page.goto(url + path, { waitUntil: "load" });
-      const s = await page.evaluate(() => {
+      const s = await page.evaluate(async () => {
+        // The paint entry can come after "load": wait for it (buffered observer).
+        const fcp = await new Promise<number>((resolve) => {
+          new PerformanceObserver((list) => {
+            const e = list.getEntriesByName("first-contentful-paint")[0];
+            if (e) resolve(e.startTime);
+          }).observe({ type: "paint", buffered: true });
+          setTimeout(() => resolve(NaN), 3000);
+        });
         const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         const res = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) => /\.(css|js)(\?|$)/.test(r.name));
-        const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
         return {
           transfer: nav.transferSize + res.reduce((n, r) => n + r.transferSize, 0),
           decoded: nav.decodedBodySize + res.reduce((n, r) => n + r.decodedBodySize, 0),
