@@ -10,10 +10,14 @@ import { csrfToken } from "../lib/web/csrf";
 import { safeReturnPath, type PageData } from "../lib/web/pages";
 import { formDone, wantsJsonAnswer } from "../lib/web/respond";
 import { htmlToText } from "../lib/web/text";
+import { PrefsStore } from "../lib/web/prefs";
+import { authorisedApps, revokeApp } from "../lib/web/apps";
+import { deleteAccount } from "../lib/oauth/accounts";
 
 /** Notices of the settings page after a save (`?saved=`). */
 const SETTINGS_NOTICES: Record<string, string> = {
   email: "Your email settings are saved.",
+  directory: "Your directory setting is saved.",
   "email-sent": "Your email settings are saved. We mailed a link to the new address: it is used once you open the link.",
 };
 
@@ -35,6 +39,7 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
   const router = Router();
   const { web, actions, pages } = deps;
   const { engine, config } = ctx;
+  const prefs = new PrefsStore(ctx.bank);
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
     res.status(status).type("html").send(ctx.pages.render(view, { ...pages.common(req, { forms: true }), ...data }));
   };
@@ -136,7 +141,8 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
     const bio = htmlToText(typeof profile.summary === "string" ? profile.summary : "");
     const account = ctx.email.enabled ? await ctx.email.settings.view(me.nickname) : null;
     const notice = !error && !emailError ? SETTINGS_NOTICES[String(req.query.saved)] ?? null : null;
-    render(req, res, "settings", { title: "Profile settings", nav: "settings", profile, bio, error, emailError, account, notice }, status);
+    const listed = !(await prefs.get(me.nickname)).hideFromDirectory;
+    render(req, res, "settings", { title: "Profile settings", nav: "settings", profile, bio, error, emailError, account, notice, listed }, status);
   };
 
   router.get("/main/settings", asyncHandler(async (req, res) => {
@@ -169,15 +175,43 @@ export function createWebAccountRouter(ctx: RouterContext, deps: { web: WebAuth;
     }
   }));
 
-  const accountPage = (req: Request, res: Response, error: string | null, status = 200): void => {
-    const notice = req.query.changed === "1" && !error ? "Your password has been changed." : null;
-    render(req, res, "account", { title: "Account", nav: "account", error, notice }, status);
+  const accountPage = async (req: Request, res: Response, error: string | null, status = 200, deleteError: string | null = null): Promise<void> => {
+    const notices: Record<string, string> = { "1": "Your password has been changed." };
+    const notice = !error && !deleteError ? notices[String(req.query.changed)] ?? (req.query.revoked === "1" ? "The application can no longer act for you." : null) : null;
+    const apps = await authorisedApps(ctx.bank, pages.viewer(req)!.nickname);
+    render(req, res, "account", { title: "Account", nav: "account", error, notice, apps, deleteError }, status);
   };
 
-  router.get("/main/account", (req, res) => {
+  router.get("/main/account", asyncHandler(async (req, res) => {
     if (!pages.viewer(req)) return toLogin(pages, req, res);
-    accountPage(req, res, null);
-  });
+    await accountPage(req, res, null);
+  }));
+
+  router.post("/main/account/revoke", asyncHandler(async (req, res) => {
+    const me = pages.viewer(req);
+    if (!me) return toLogin(pages, req, res);
+    const key = String((req.body as Record<string, unknown>)?.client ?? "");
+    await revokeApp(ctx.bank, me.nickname, key);
+    formDone(req, res, { revoked: true }, pages.sitePath("/main/account?revoked=1"));
+  }));
+
+  /** Deletes the account after checking the password (as the API's DELETE /api/user/:nick does), then logs out. */
+  router.post("/main/account/delete", asyncHandler(async (req, res) => {
+    const me = pages.viewer(req);
+    if (!me) return toLogin(pages, req, res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const ok = await ctx.passwords.verify({ nickname: me.nickname, password: typeof body.password === "string" ? body.password : "", address: clientAddress(req) });
+    if (!ok || body.confirm !== "on") {
+      return accountPage(req, res, null, 400, ok ? "Tick the box to confirm." : "Your password is not correct.");
+    }
+    await deleteAccount(ctx.bank, me.nickname);
+    await engine.forgetUser(me.nickname);
+    await prefs.set(me.nickname, { hideFromDirectory: true }).catch(() => undefined);
+    await web.logout(req);
+    await ctx.web.store.removeSessionsOf(me.nickname);
+    if (wantsJsonAnswer(req)) res.json("Deleted.");
+    else res.redirect(303, pages.sitePath("/"));
+  }));
 
   router.post("/main/account", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);

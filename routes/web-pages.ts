@@ -6,6 +6,8 @@ import { isTypeSegment } from "../lib/activity";
 import type { AS } from "../lib/model/as";
 import type { PageData } from "../lib/web/pages";
 import { toLogin } from "./web-account";
+import { heroImageUrl } from "../lib/web/hero-image";
+import { listCandidates, listStream } from "../lib/web/lists";
 import { loadProfileSection, recipientChoices, type ProfileSection } from "../lib/web/profile-data";
 
 /**
@@ -18,13 +20,14 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
   const router = Router();
   const { engine } = ctx;
   const { pages } = deps;
+  const heroImage = heroImageUrl(ctx.config.mainImage, ctx.urls.path);
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>): void => {
     res.type("html").send(ctx.pages.render(view, { ...pages.common(req), ...data }));
   };
 
   router.get("/", asyncHandler(async (req, res) => {
     const me = pages.viewer(req);
-    if (!me) return render(req, res, "welcome", { title: "Welcome" });
+    if (!me) return render(req, res, "welcome", { title: "Welcome", heroImage });
     const v = pages.engineViewer(req);
     const n = me.nickname;
     const major = await pages.stream(req, `/api/user/${n}/inbox/major`, (q) => engine.streams.inbox(n, "inbox/major", q, v));
@@ -45,7 +48,20 @@ export function createWebPagesRouter(ctx: RouterContext, deps: { pages: PageData
   const section = (name: ProfileSection) =>
     asyncHandler(async (req, res) => {
       const data = await loadProfileSection(engine, pages, req, name);
-      render(req, res, "profile", { ...data, nav: pages.viewer(req)?.nickname === data.nickname ? "profile" : undefined });
+      const mine = pages.viewer(req)?.nickname === data.nickname;
+      // The owner's own list: its stream and the people they may add (issue 13 item 3).
+      let listTools: Record<string, unknown> | undefined;
+      if (mine && name === "list" && data.list) {
+        const v = pages.engineViewer(req);
+        const members = (data.streams[0]?.stream.items ?? []) as AS[];
+        const q = typeof req.query.q === "string" ? req.query.q.slice(0, 100) : "";
+        listTools = {
+          q,
+          candidates: await listCandidates(engine, data.nickname, v, members, q),
+          stream: { items: await listStream(engine, data.nickname, v, members), total: null, url: "", older: null },
+        };
+      }
+      render(req, res, "profile", { ...data, mine, listTools, nav: mine ? "profile" : undefined });
     });
   for (const name of ["favorites", "followers", "following", "lists"] as const) router.get(`/:nickname/${name}`, section(name));
   router.get("/:nickname/list/:uuid", section("list"));

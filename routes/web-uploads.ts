@@ -49,7 +49,7 @@ export function createWebUploadsRouter(ctx: RouterContext, deps: { web: WebAuth;
     const nickname = me(req);
     const activity = await receive(req, async ({ fields, file }) => {
       const description = (fields.description ?? "").trim();
-      const obj = await uploads.store.save(nickname, file, { title: fields.title, description: description ? textToHtml(description) : undefined });
+      const obj = await uploads.store.save(nickname, file, { title: fields.title, description: description ? textToHtml(description) : undefined, alt: fields.alt });
       return postUpload(engine, nickname, obj, actions.audience(nickname, fields.to ?? ""), actions.generator);
     });
     if (wantsJsonAnswer(req)) res.json(activity);

@@ -14,6 +14,11 @@ import { createWebAccountRouter } from "./web-account";
 import { createWebFormsRouter } from "./web-forms";
 import { createWebEmailRouter } from "./web-email";
 import { createWebPagesRouter } from "./web-pages";
+import { createWebNotificationsRouter } from "./web-notifications";
+import { createWebListsRouter } from "./web-lists";
+import { createWebPeopleRouter } from "./web-people";
+import { Notifications } from "../lib/web/notifications";
+import { PrefsStore } from "../lib/web/prefs";
 
 /** What `/:nickname` may answer with (api.md §12): JSON kinds first, so `*\/*` and no Accept mean the API profile. */
 const PROFILE_TYPES = ["application/json", "application/stream+json", "application/activity+json", "application/ld+json", "text/html"];
@@ -55,8 +60,12 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
 
   // Every state-changing request to /main/* carries the session's CSRF token.
   router.use("/main", csrfProtection());
+  const notifications = new Notifications({ engine, prefs: new PrefsStore(ctx.bank), profileUrl: (n) => ctx.urls.makeURL(`/${n}`) });
+  router.use(createWebNotificationsRouter(ctx, { pages, notifications }));
   router.use(createWebAccountRouter(ctx, { web: deps.web, actions, pages }));
   router.use(createWebFormsRouter(ctx, { actions, pages }));
+  router.use(createWebListsRouter(ctx, { actions, pages }));
+  router.use(createWebPeopleRouter(ctx, { pages }));
 
   router.get("/:nickname", (req: Request, res: Response, next: NextFunction) => {
     res.vary("Accept");

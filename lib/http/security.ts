@@ -32,7 +32,8 @@ export function securityHeaders(opts: SecurityOptions): RequestHandler {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         fontSrc: ["'self'"],
-        imgSrc: opts.https ? ["'self'", "https:"] : ["'self'", "https:", "http:"],
+        // blob: shows a picture chosen in a form before it is sent (the object URL never leaves the page).
+        imgSrc: opts.https ? ["'self'", "blob:", "https:"] : ["'self'", "blob:", "https:", "http:"],
         objectSrc: ["'none'"],
         mediaSrc: ["*"],
         childSrc: ["'self'", "www.youtube.com"],

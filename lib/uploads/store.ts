@@ -42,6 +42,8 @@ export interface UploadOptions {
   description?: string;
   /** Avatar: a 96×96 square thumbnail, always. */
   avatar?: boolean;
+  /** Alt text of a picture (plain text): kept on its image links as `alt`, for people who cannot see it. */
+  alt?: string;
 }
 
 /**
@@ -139,6 +141,11 @@ export class UploadStore {
       obj.mimeType = file.mimeType;
     }
 
+    const alt = opts.alt?.trim().slice(0, 1500);
+    if (alt && dims) {
+      dims.full = { ...dims.full, alt } as typeof dims.full;
+      if (dims.thumb) dims.thumb = { ...dims.thumb, alt } as typeof dims.thumb;
+    }
     const placed = await this.placeAll(nickname, files);
     try {
       return await this.record(nickname, obj, placed, dims);

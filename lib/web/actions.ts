@@ -8,6 +8,7 @@ import { BadRequestError } from "../errors";
 import { createUser, updateUser, type UserRecord } from "../model/user";
 import type { PasswordCheck } from "../model/password-check";
 import { textToHtml } from "./text";
+import { composeHtml, type MentionResolver } from "./compose";
 
 /** A form's fields (strings only; anything else counts as missing). */
 export type Fields = Record<string, unknown>;
@@ -67,15 +68,36 @@ export class WebActions {
     return { to: [{ id, objectType: m[1] === "person" ? "person" : "collection" }] };
   }
 
-  postNote(nickname: string, f: Fields): Promise<AS> {
-    const content = textToHtml(required(f, "content", "note text"));
-    const act = { verb: "post", object: { objectType: "note", content }, ...this.audience(nickname, field(f, "to")) };
+  /** Finds the people of this site that a post mentions. */
+  private get mentions(): MentionResolver {
+    const { engine, urls } = this.deps;
+    return {
+      host: urls.host,
+      async local(nick) {
+        const p = await engine.profileOf(nick).catch(() => null);
+        return p && typeof p.id === "string" ? { id: p.id, url: typeof p.url === "string" ? p.url : urls.makeURL(`/${nick}`) } : null;
+      },
+    };
+  }
+
+  /**
+   * A note from Markdown-like text. People of this site it mentions are
+   * added to its cc, so it reaches them (and their notifications) even
+   * when they do not follow the author.
+   */
+  async postNote(nickname: string, f: Fields): Promise<AS> {
+    const { html: content, mentions } = await composeHtml(required(f, "content", "note text"), this.mentions);
+    const audience = this.audience(nickname, field(f, "to"));
+    const me = this.deps.engine.personId(nickname);
+    const named = mentions.filter((m) => m.id && m.id !== me && !audience.to.some((r) => r.id === m.id)).map((m) => ({ id: m.id as string, objectType: "person" }));
+    const cc = [...(audience.cc ?? []), ...named];
+    const act = { verb: "post", object: { objectType: "note", content }, to: audience.to, ...(cc.length ? { cc } : {}) };
     return this.deps.engine.postActivity(nickname, act, this.generator);
   }
 
   /** A comment in reply to an object; its audience follows the original's (the engine decides). */
-  reply(nickname: string, f: Fields): Promise<AS> {
-    const content = textToHtml(required(f, "content", "reply text"));
+  async reply(nickname: string, f: Fields): Promise<AS> {
+    const { html: content } = await composeHtml(required(f, "content", "reply text"), this.mentions);
     const parent = this.ref({ object: f.inReplyTo, objectType: f.inReplyToType });
     return this.deps.engine.postActivity(nickname, { verb: "post", object: { objectType: "comment", content, inReplyTo: parent } }, this.generator);
   }
@@ -84,14 +106,30 @@ export class WebActions {
     return this.deps.engine.postActivity(nickname, { verb, object: this.ref(f) }, this.generator);
   }
 
+  /**
+   * Likes and shares are addressed to the object's author as well as the
+   * actor's followers, so they reach the author's inbox (and notifications).
+   * `author` is a hidden field of the form: it only chooses who is told.
+   */
+  private tellAuthor(nickname: string, f: Fields): { to?: AS[]; cc?: AS[] } {
+    const author = field(f, "author").trim();
+    if (!author || !/^(https?:\/\/|acct:)\S+$/i.test(author) || author === this.deps.engine.personId(nickname)) return {};
+    const followers = { id: this.deps.urls.makeURL(`/api/user/${nickname}/followers`), objectType: "collection" };
+    return { to: [{ id: author, objectType: "person" }], cc: [followers] };
+  }
+
   like(nickname: string, f: Fields): Promise<AS> {
-    return this.deps.engine.favorite(nickname, this.ref(f), this.generator);
+    const audience = this.tellAuthor(nickname, f);
+    if (!audience.to) return this.deps.engine.favorite(nickname, this.ref(f), this.generator);
+    return this.deps.engine.postActivity(nickname, { verb: "favorite", object: this.ref(f), ...audience }, this.generator);
   }
   unlike(nickname: string, f: Fields): Promise<AS> {
     return this.verb(nickname, "unfavorite", f);
   }
   share(nickname: string, f: Fields): Promise<AS> {
-    return this.verb(nickname, "share", f);
+    const audience = this.tellAuthor(nickname, f);
+    if (!audience.to) return this.verb(nickname, "share", f);
+    return this.deps.engine.postActivity(nickname, { verb: "share", object: this.ref(f), ...audience }, this.generator);
   }
   unshare(nickname: string, f: Fields): Promise<AS> {
     return this.verb(nickname, "unshare", f);

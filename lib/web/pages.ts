@@ -7,6 +7,9 @@ import type { UrlMaker } from "../url-maker";
 import { csrfToken } from "./csrf";
 import { publicPath } from "../http/url-path";
 
+/** The request property the notifications router leaves the unread count under. */
+export const UNREAD_KEY = Symbol.for("pump.web.unread");
+
 /** Items shown per page of a stream. */
 export const PAGE_SIZE = 20;
 
@@ -70,6 +73,9 @@ export class PageData {
       mainImage: config.mainImage,
       prefix: this.deps.urls.path,
       returnTo: safeReturnPath(this.here(req), this.sitePath("/")),
+      // Set by the notifications router for logged-in GETs (the navigation's badge).
+      unread: (req as unknown as Record<symbol, unknown>)[UNREAD_KEY] ?? 0,
+      notifyStreams: viewer ? [`/api/user/${viewer.nickname}/inbox/major`, `/api/user/${viewer.nickname}/inbox/minor`].map((p) => this.deps.urls.makeURL(p)).join(" ") : "",
       ...extra,
     };
   }

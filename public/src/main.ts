@@ -7,6 +7,9 @@ import { enhanceForms } from "./forms";
 import { enhancePaging } from "./paging";
 import { startRealtime } from "./realtime";
 import { enhanceRecipientPicker } from "./recipients";
+import { startTimes } from "./times";
+import { enhancePreviews } from "./preview";
+import { enhanceCompose } from "./compose";
 
 /** The site's urlPath prefix, from where this script was loaded (`<prefix>/build/app.<hash>.js`). */
 const script = document.currentScript as HTMLScriptElement | null;
@@ -17,6 +20,9 @@ function start(): void {
   enhanceForms();
   enhancePaging();
   enhanceRecipientPicker();
+  startTimes();
+  enhancePreviews();
+  enhanceCompose();
   // The server marks pages data-no-realtime when realtime is off (sockjs: false).
   if (document.documentElement.dataset.noRealtime === undefined) startRealtime(prefix);
 }

@@ -7,6 +7,7 @@
  */
 import { fetchPage } from "./http";
 import { addItem, findInDoc, listsFor, parseItem, visibleStreamUrls } from "./items";
+import { notifyStreams, refreshBadge } from "./notify";
 
 const MAX_DELAY_MS = 30_000;
 const BASE_DELAY_MS = 1_000;
@@ -25,7 +26,8 @@ interface Update {
 }
 
 export function startRealtime(prefix: string): void {
-  const urls = visibleStreamUrls();
+  const watched = (): string[] => [...new Set([...visibleStreamUrls(), ...notifyStreams()])];
+  const urls = watched();
   if (urls.length === 0 || !("WebSocket" in window)) return;
   const endpoint = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${prefix}/main/realtime`;
   let failures = 0;
@@ -40,7 +42,7 @@ export function startRealtime(prefix: string): void {
       failures = 0;
       opened++;
       state.dataset.realtimeConnections = String(opened);
-      pending = new Set(visibleStreamUrls());
+      pending = new Set(watched());
       for (const url of pending) ws.send(JSON.stringify({ cmd: "follow", url }));
       state.dataset.realtime = "open";
     });
@@ -51,7 +53,10 @@ export function startRealtime(prefix: string): void {
       } catch {
         return;
       }
-      if (m.cmd === "update" && typeof m.url === "string") void show(m as unknown as Update);
+      if (m.cmd === "update" && typeof m.url === "string") {
+        if (notifyStreams().includes(m.url)) void refreshBadge(prefix);
+        void show(m as unknown as Update);
+      }
       else if (m.cmd === "followed" && typeof m.url === "string") {
         pending.delete(m.url);
         // Every visible stream is followed: new activities now arrive here.

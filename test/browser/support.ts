@@ -106,3 +106,21 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
   const text = bad.map((v) => `- [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.join("\n    ")}`).join("\n");
   assert.equal(bad.length, 0, `axe found serious/critical violations on ${what}:\n${text}`);
 }
+
+/**
+ * The checks every new page gets: axe at 1280 px, then screenshots at
+ * 1280 and 390 px (`<name>-1280.png`, `<name>-390.png`), axe again at 390
+ * px, and no sideways scrolling on the phone.
+ */
+export async function checkWidths(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await assertAccessible(page, `${name} at 1280 px`);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await assertAccessible(page, `${name} at 390 px`);
+  await screenshot(page, `${name}-390`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.setViewportSize(size);
+  assert.ok(overflow <= 1, `${name} scrolls sideways at 390 px by ${overflow}px`);
+}

@@ -67,7 +67,7 @@ test("the CSP applies no inline style and loads images only from here or http(s)
   const csp = res.headers.get("content-security-policy") ?? "";
   const directive = (name: string): string[] => (csp.split(";").map((d) => d.trim().split(/\s+/)).find((d) => d[0] === name) ?? []).slice(1);
   assert.deepEqual(directive("style-src"), ["'self'"]);
-  assert.deepEqual(directive("img-src"), ["'self'", "https:", "http:"], "http: only because this test site is itself on http");
+  assert.deepEqual(directive("img-src"), ["'self'", "blob:", "https:", "http:"], "http: only because this test site is itself on http");
   assert.ok(!csp.includes("unsafe-inline"), csp);
   assert.ok(!csp.includes("data:"), csp);
   assert.deepEqual(directive("script-src"), ["'self'"]);
