@@ -7,7 +7,7 @@ import { activityCollection, personCollection, readPage, type Keep, type ReadOpt
 import type { DecorateOptions } from "./decorate";
 import { requireProfile, type Core } from "./pipeline";
 import { presentActivities, presentObject, presentObjects } from "./present";
-import { canSeeObject, isRecipient } from "./visibility";
+import { canSeeObject, isRecipient, type RecipientMemo } from "./visibility";
 
 export type OutboxKind = "feed" | "feed/major" | "feed/minor";
 export type InboxKind = "inbox" | "inbox/major" | "inbox/minor" | "inbox/direct" | "inbox/direct/major" | "inbox/direct/minor";
@@ -34,9 +34,10 @@ export function userName(profile: AS, nickname: string): string {
 
 /** Activity-stream filter: only what the viewer is a recipient of. */
 export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
+  const memo: RecipientMemo = new Map();
   return async (ids) => {
     const acts = await ctx.activities.getMany(ids);
-    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId) : false)));
+    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId, memo) : false)));
   };
 }
 
