@@ -2,7 +2,7 @@ import { isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
 import { countStreams, streamNames } from "../model/stream";
 import type { Ctx } from "./context";
 import { EmbedGuard } from "./embed";
-import { canSeeObject } from "./visibility";
+import { canSeeObjects } from "./visibility";
 
 /** How much per-viewer decoration an object gets (api.md §6 finishers, §8). */
 export interface DecorateOptions {
@@ -122,10 +122,9 @@ async function objectsFor(ctx: Ctx, ids: string[]): Promise<AS[]> {
 /** First `ITEMS` visible replies, newest first, each with `liked` for a viewer. */
 async function visibleReplies(ctx: Ctx, parentId: string, viewerId: string | null): Promise<AS[]> {
   const stream = ctx.stream(streamNames.replies(parentId));
-  const { ids } = await stream.filteredPage({ count: ITEMS, offset: 0 }, async (batch) => {
-    const objs = await ctx.objects.getMany(batch);
-    return Promise.all(batch.map((id) => (objs.has(id) ? canSeeObject(ctx, objs.get(id)!, viewerId) : false)));
-  });
+  const { ids } = await stream.filteredPage({ count: ITEMS, offset: 0 }, async (batch) =>
+    canSeeObjects(ctx, batch, await ctx.objects.getMany(batch), viewerId),
+  );
   const replies = await objectsFor(ctx, ids);
   // Authors, counts and `liked` of the replies in one batch, not per reply.
   const pre = await prefetchPage(ctx, replies, { viewerId, flags: true });

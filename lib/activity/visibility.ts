@@ -107,6 +107,29 @@ export async function canSeeObject(ctx: Ctx, obj: AS, viewerId: string | null): 
   return access === "author" || access === "recipient";
 }
 
+/**
+ * canSeeObject for a batch (a page being filtered): the post activities
+ * of all of them in two batched reads, and the viewer's follows asked once
+ * (`memo`). Ids that are not in `objs` are false.
+ */
+export async function canSeeObjects(ctx: Ctx, ids: string[], objs: Map<string, AS>, viewerId: string | null, memo: RecipientMemo = new Map()): Promise<boolean[]> {
+  const needPost = ids.filter((id) => {
+    const o = objs.get(id);
+    return o && o.objectType !== "person" && !isAuthor(o, viewerId);
+  });
+  const posts = await ctx.activities.postActivitiesOf(needPost);
+  return Promise.all(
+    ids.map(async (id) => {
+      const o = objs.get(id);
+      if (!o) return false;
+      if (o.objectType === "person" || isAuthor(o, viewerId)) return true;
+      const post = posts.get(id);
+      // No post here ("no-post") is not readable in a stream, as canSeeObject says.
+      return post ? isRecipient(ctx, post, viewerId, memo) : false;
+    }),
+  );
+}
+
 /** Removes bto/bcc from an activity representation unless the viewer is its actor. */
 export function hideBlindAddresses(act: AS, viewerId: string | null): AS {
   const actorId = isPlainObject(act.actor) ? act.actor.id : undefined;

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Bank } from "../../lib/databank/bank";
+import { objectFilter } from "../../lib/activity/feeds";
 import { follow, openTestEngine, postNote, register, viewer, CLIENT, type TestEngine } from "./support";
 
 /**
@@ -63,4 +64,19 @@ test("a page's authors, counts and flags are read in batches: the number of stor
     }
     assert.equal(counts[1], counts[0], `${name}: ${counts[0]} storage calls for the small page, ${counts[1]} for the large one`);
   }
+});
+
+test("filtering a page of objects for a visitor reads their posts in a batch, not per object", async (t) => {
+  const counts: number[] = [];
+  for (const n of [2, 8]) {
+    const env = await site(n);
+    t.after(() => env.close());
+    const ctx = env.engine.ctx;
+    const ids = await ctx.userStream("bob", "favorites").range(0, 20);
+    assert.equal(ids.length, n);
+    let kept: boolean[] = [];
+    counts.push(await callsDuring(env.bank, async () => (kept = await objectFilter(ctx, env.engine.personId("carol"))(ids))));
+    assert.deepEqual(kept, ids.map(() => true), "carol follows alice: she may see alice's notes");
+  }
+  assert.equal(counts[1], counts[0], `${counts[0]} storage calls for 2 objects, ${counts[1]} for 8`);
 });
