@@ -3,7 +3,7 @@
  * BENCHMARKS.md (replacing the section of the same heading, keeping the
  * others). Add a benchmark by adding an entry to BENCHMARKS below.
  *
- *   node dist/bench/run.js [name ...] [--no-write]
+ *   node dist/bench/run.js [name ...] [--no-write] [--quick]
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { runApiBench } from "./api";
 import { runRollingRestartBench } from "./rolling-restart";
 import { runWebBench } from "./web";
 import { runStreamsBench } from "./streams";
+import { runHttpBench } from "./http";
 
 interface Benchmark {
   name: string;
@@ -18,7 +19,11 @@ interface Benchmark {
   run(): Promise<string>;
 }
 
+/** `--quick`: shorter runs (see each benchmark), for a look without the full wait. */
+const QUICK = process.argv.includes("--quick");
+
 export const BENCHMARKS: Benchmark[] = [
+  { name: "http", run: () => runHttpBench({ quick: QUICK }) },
   { name: "rolling-restart", run: () => runRollingRestartBench() },
   { name: "api", run: () => runApiBench() },
   { name: "web", run: () => runWebBench() },

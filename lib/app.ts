@@ -1,4 +1,5 @@
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
+import { existsSync, readdirSync } from "node:fs";
 import compression from "compression";
 import { join } from "node:path";
 import type { PumpConfig } from "./config";
@@ -130,7 +131,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   // Static files (public/): served by the server itself, never from a CDN.
   // public/build/ holds fingerprinted bundles (name changes with content): cached for a year.
   app.use("/build", express.static(join(packageRoot(), "public", "build"), { index: false, maxAge: FINGERPRINTED_MAX_AGE, immutable: true, fallthrough: false }));
-  app.use(express.static(join(packageRoot(), "public"), { index: false, maxAge: "1h" }));
+  app.use(staticFiles(join(packageRoot(), "public")));
 
   for (const router of createRouters(ctx)) app.use(router);
 
@@ -138,6 +139,28 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   app.use(notFound());
   app.use(errorHandler(deps.log, pages));
   return app;
+}
+
+/**
+ * public/ as static files. A request whose first path segment names no
+ * top-level entry of public/ cannot be one of its files, so it skips the
+ * file-system lookup (a stat per request) that express.static would make
+ * for every API call and page; public/ is fixed while the server runs.
+ */
+function staticFiles(dir: string): RequestHandler {
+  const serve = express.static(dir, { index: false, maxAge: "1h" });
+  const entries = new Set(existsSync(dir) ? readdirSync(dir) : []);
+  return (req, res, next) => {
+    const first = req.path.split("/", 2)[1] ?? "";
+    let name: string;
+    try {
+      name = decodeURIComponent(first);
+    } catch {
+      return serve(req, res, next); // a malformed escape: express.static answers it, as before
+    }
+    // ".." stays with express.static too, which refuses a path leaving public/ (403).
+    return entries.has(name) || name.includes("..") ? serve(req, res, next) : next();
+  };
 }
 
 function expressVersion(): string {

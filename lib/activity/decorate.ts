@@ -2,7 +2,7 @@ import { isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
 import { countStreams, streamNames } from "../model/stream";
 import type { Ctx } from "./context";
 import { EmbedGuard } from "./embed";
-import { canSeeObject } from "./visibility";
+import { canSeeObjects } from "./visibility";
 
 /** How much per-viewer decoration an object gets (api.md §6 finishers, §8). */
 export interface DecorateOptions {
@@ -36,8 +36,54 @@ export function prefetchCounts(ctx: Ctx, objs: AS[]): Promise<CountCache> {
   for (const obj of objs) {
     if (typeof obj.id !== "string" || typeof obj.deleted === "string") continue;
     for (const f of FEEDS) if (isPlainObject(obj[f])) names.push(streamNames[f](obj.id));
+    // Lists and groups on a page (the create activities of lists) count their members too.
+    if ((obj.objectType === "collection" || obj.objectType === "group") && isPlainObject(obj.members)) names.push(streamNames.members(obj.id));
+    if (obj.objectType === "group" && isPlainObject(obj.documents)) names.push(streamNames.documents(obj.id));
   }
   return countStreams(ctx.bank, names);
+}
+
+/**
+ * What presenting a page of objects needs, read ahead in a few batched
+ * queries instead of per item: feed sizes, stored authors, and the
+ * viewer's flags (liked, shared, followed). Every field is optional; what
+ * is missing is read per object as before.
+ */
+export interface PagePrefetch {
+  counts?: CountCache;
+  /** Stored authors by id (private fields dropped). */
+  authors?: Map<string, AS>;
+  liked?: Set<string>;
+  shared?: Set<string>;
+  followed?: Set<string>;
+}
+
+/** The stored authors of objects in one read (private fields dropped), for expandAuthor. */
+export async function prefetchAuthors(ctx: Ctx, objs: AS[]): Promise<Map<string, AS>> {
+  const ids = objs.map((o) => (isPlainObject(o.author) ? o.author.id : undefined)).filter((a): a is string => typeof a === "string");
+  const out = new Map<string, AS>();
+  if (ids.length === 0) return out;
+  for (const [id, a] of await ctx.objects.getMany(ids)) out.set(id, stripPrivate(a));
+  return out;
+}
+
+/** Reads ahead, for `objs`, what addCounts/expandAuthor/decorate will ask under `opts`. */
+export async function prefetchPage(ctx: Ctx, objs: AS[], opts: DecorateOptions, withAuthors = true): Promise<PagePrefetch> {
+  const live = objs.filter((o) => typeof o.id === "string" && typeof o.deleted !== "string");
+  const ids = live.map((o) => o.id as string);
+  const { viewerId } = opts;
+  const flags = Boolean(viewerId && opts.flags);
+  const follow = viewerId && opts.followed ? live.filter((o) => isFollowable(o) && !sameId(viewerId, o.id)).map((o) => o.id as string) : [];
+  const [counts, authors, liked, shared, followed] = await Promise.all([
+    prefetchCounts(ctx, live),
+    withAuthors ? prefetchAuthors(ctx, objs) : undefined,
+    flags ? ctx.rel.favorites.which(viewerId!, ids) : undefined,
+    flags ? ctx.rel.shares.which(viewerId!, ids) : undefined,
+    follow.length ? ctx.rel.edges.which(viewerId!, follow) : undefined,
+  ]);
+  const out: PagePrefetch = { counts, authors, liked, shared };
+  if (viewerId && opts.followed) out.followed = followed ?? new Set();
+  return out;
 }
 
 /**
@@ -48,26 +94,23 @@ export function prefetchCounts(ctx: Ctx, objs: AS[]): Promise<CountCache> {
  */
 export async function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache): Promise<AS> {
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
-  for (const f of FEEDS) {
-    if (!isPlainObject(obj[f])) continue;
-    const name = streamNames[f](obj.id);
-    setTotal(obj, f, cache?.get(name) ?? (await ctx.stream(name).count()));
-  }
+  // prop → stream name; the sizes not read ahead are read in one batch.
+  const wanted: [string, string][] = [];
+  for (const f of FEEDS) if (isPlainObject(obj[f])) wanted.push([f, streamNames[f](obj.id)]);
   if (obj.objectType === "person" && personCounts) {
     const nick = await ctx.localNick(obj.id);
     if (nick) {
-      setTotal(obj, "followers", await ctx.userStream(nick, "followers").count());
-      setTotal(obj, "following", await ctx.userStream(nick, "following").count());
-      setTotal(obj, "favorites", await ctx.userStream(nick, "favorites").count());
-      setTotal(obj, "lists", await ctx.stream(streamNames.userLists(nick, "person")).count());
+      wanted.push(["followers", streamNames.user(nick, "followers")], ["following", streamNames.user(nick, "following")]);
+      wanted.push(["favorites", streamNames.user(nick, "favorites")], ["lists", streamNames.userLists(nick, "person")]);
     }
   }
   if ((obj.objectType === "collection" || obj.objectType === "group") && isPlainObject(obj.members)) {
-    setTotal(obj, "members", await ctx.stream(streamNames.members(obj.id)).count());
+    wanted.push(["members", streamNames.members(obj.id)]);
   }
-  if (obj.objectType === "group" && isPlainObject(obj.documents)) {
-    setTotal(obj, "documents", await ctx.stream(streamNames.documents(obj.id)).count());
-  }
+  if (obj.objectType === "group" && isPlainObject(obj.documents)) wanted.push(["documents", streamNames.documents(obj.id)]);
+  const missing = wanted.filter(([, name]) => !cache?.has(name)).map(([, name]) => name);
+  const read = missing.length ? await countStreams(ctx.bank, missing) : undefined;
+  for (const [prop, name] of wanted) setTotal(obj, prop, cache?.get(name) ?? read?.get(name) ?? 0);
   return obj;
 }
 
@@ -79,24 +122,35 @@ async function objectsFor(ctx: Ctx, ids: string[]): Promise<AS[]> {
 /** First `ITEMS` visible replies, newest first, each with `liked` for a viewer. */
 async function visibleReplies(ctx: Ctx, parentId: string, viewerId: string | null): Promise<AS[]> {
   const stream = ctx.stream(streamNames.replies(parentId));
-  const { ids } = await stream.filteredPage({ count: ITEMS, offset: 0 }, async (batch) => {
-    const objs = await ctx.objects.getMany(batch);
-    return Promise.all(batch.map((id) => (objs.has(id) ? canSeeObject(ctx, objs.get(id)!, viewerId) : false)));
-  });
+  const { ids } = await stream.filteredPage({ count: ITEMS, offset: 0 }, async (batch) =>
+    canSeeObjects(ctx, batch, await ctx.objects.getMany(batch), viewerId),
+  );
   const replies = await objectsFor(ctx, ids);
+  // Authors, counts and `liked` of the replies in one batch, not per reply.
+  const pre = await prefetchPage(ctx, replies, { viewerId, flags: true });
   for (const r of replies) {
-    await expandAuthor(ctx, r);
-    await addCounts(ctx, r);
-    if (viewerId) r.liked = await ctx.rel.favorites.exists(viewerId, r.id);
+    expandAuthor(ctx, r, pre.authors);
+    await addCounts(ctx, r, false, pre.counts);
+    if (viewerId) r.liked = pre.liked!.has(r.id);
   }
   return replies;
 }
 
-/** Replaces a reference `author` by the stored author (private fields dropped). */
-export async function expandAuthor(ctx: Ctx, obj: AS): Promise<void> {
+/**
+ * Replaces a reference `author` by the stored author (private fields
+ * dropped). With `authors` (read ahead by prefetchPage) it reads nothing
+ * and answers synchronously.
+ */
+export function expandAuthor(ctx: Ctx, obj: AS, authors?: Map<string, AS>): Promise<void> | void {
   if (!isPlainObject(obj.author) || typeof obj.author.id !== "string") return;
-  const a = await ctx.objects.get(obj.author.id);
-  if (a) obj.author = stripPrivate(a);
+  if (authors) {
+    const a = authors.get(obj.author.id);
+    if (a) obj.author = { ...a };
+    return;
+  }
+  return ctx.objects.get(obj.author.id).then((a) => {
+    if (a) obj.author = stripPrivate(a);
+  });
 }
 
 /**
@@ -104,7 +158,7 @@ export async function expandAuthor(ctx: Ctx, obj: AS): Promise<void> {
  * there already): ≤4 likers/replies/sharers, list members, `liked`,
  * `pump_io.shared`, `pump_io.followed`.
  */
-export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions): Promise<AS> {
+export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions, pre: PagePrefetch = {}): Promise<AS> {
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
   const { viewerId } = opts;
   if (opts.items) {
@@ -123,11 +177,12 @@ export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions): Promis
     }
   }
   if (viewerId && opts.flags) {
-    obj.liked = await ctx.rel.favorites.exists(viewerId, obj.id);
-    obj.pump_io = { ...(isPlainObject(obj.pump_io) ? obj.pump_io : {}), shared: await ctx.rel.shares.exists(viewerId, obj.id) };
+    obj.liked = pre.liked ? pre.liked.has(obj.id) : await ctx.rel.favorites.exists(viewerId, obj.id);
+    const shared = pre.shared ? pre.shared.has(obj.id) : await ctx.rel.shares.exists(viewerId, obj.id);
+    obj.pump_io = { ...(isPlainObject(obj.pump_io) ? obj.pump_io : {}), shared };
   }
   if (viewerId && opts.followed && isFollowable(obj)) {
-    const followed = sameId(viewerId, obj.id) ? false : await ctx.rel.edges.exists(viewerId, obj.id);
+    const followed = sameId(viewerId, obj.id) ? false : pre.followed ? pre.followed.has(obj.id) : await ctx.rel.edges.exists(viewerId, obj.id);
     obj.pump_io = { ...(isPlainObject(obj.pump_io) ? obj.pump_io : {}), followed };
   }
   return obj;

@@ -1,6 +1,6 @@
 import type { AS } from "../model/as";
 import type { Ctx } from "./context";
-import { accessByPost, isAuthor, objectAccess } from "./visibility";
+import { accessByPost, isAuthor, objectAccess, type RecipientMemo } from "./visibility";
 
 /**
  * What an object embedded in something else may show one viewer (issue 8).
@@ -29,6 +29,8 @@ import { accessByPost, isAuthor, objectAccess } from "./visibility";
 export class EmbedGuard {
   /** Answers by object id: one page often embeds the same object several times. */
   private readonly answers = new Map<string, Promise<boolean>>();
+  /** The viewer's follows and memberships, asked once per page. */
+  readonly memo: RecipientMemo = new Map();
 
   constructor(
     private readonly ctx: Ctx,
@@ -60,7 +62,7 @@ export class EmbedGuard {
       if (this.answers.has(o.id)) continue;
       const answer = isAuthor(o, this.viewerId)
         ? Promise.resolve(true)
-        : accessByPost(this.ctx, posts.get(o.id) ?? null, this.viewerId).then((a) => a !== "denied");
+        : accessByPost(this.ctx, posts.get(o.id) ?? null, this.viewerId, this.memo).then((a) => a !== "denied");
       this.answers.set(o.id, answer);
     }
   }

@@ -7,7 +7,7 @@ import { activityCollection, personCollection, readPage, type Keep, type ReadOpt
 import type { DecorateOptions } from "./decorate";
 import { requireProfile, type Core } from "./pipeline";
 import { presentActivities, presentObject, presentObjects } from "./present";
-import { canSeeObject, isRecipient } from "./visibility";
+import { canSeeObjects, isRecipient, type RecipientMemo } from "./visibility";
 
 export type OutboxKind = "feed" | "feed/major" | "feed/minor";
 export type InboxKind = "inbox" | "inbox/major" | "inbox/minor" | "inbox/direct" | "inbox/direct/major" | "inbox/direct/minor";
@@ -34,18 +34,17 @@ export function userName(profile: AS, nickname: string): string {
 
 /** Activity-stream filter: only what the viewer is a recipient of. */
 export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
+  const memo: RecipientMemo = new Map();
   return async (ids) => {
     const acts = await ctx.activities.getMany(ids);
-    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId) : false)));
+    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId, memo) : false)));
   };
 }
 
 /** Object-stream filter: persons always, other objects when their post is visible. */
 export function objectFilter(ctx: Ctx, viewerId: string | null): Keep {
-  return async (ids) => {
-    const objs = await ctx.objects.getMany(ids);
-    return Promise.all(ids.map((id) => (objs.has(id) ? canSeeObject(ctx, objs.get(id)!, viewerId) : false)));
-  };
+  const memo: RecipientMemo = new Map();
+  return async (ids) => canSeeObjects(ctx, ids, await ctx.objects.getMany(ids), viewerId, memo);
 }
 
 /** A page of activities from a stream, presented for the viewer. */

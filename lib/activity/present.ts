@@ -1,7 +1,7 @@
-import { ADDRESS_FIELDS, OBJECT_FIELDS, clone, isPlainObject, stripPrivate, type AS } from "../model/as";
+import { ADDRESS_FIELDS, OBJECT_FIELDS, isPlainObject, stripPrivate, type AS } from "../model/as";
 import { autoContent } from "./content";
 import type { Ctx } from "./context";
-import { addCounts, decorate, expandAuthor, prefetchCounts, type DecorateOptions } from "./decorate";
+import { addCounts, decorate, expandAuthor, prefetchAuthors, prefetchPage, type DecorateOptions, type PagePrefetch } from "./decorate";
 import { EmbedGuard, stubOf } from "./embed";
 import { hideBlindAddresses } from "./visibility";
 
@@ -13,10 +13,11 @@ export interface ObjectPresentOptions extends DecorateOptions {
 /**
  * Replaces `obj.inReplyTo` by what the viewer may see of the stored parent:
  * the parent itself (`expand`) or its stub. Returns true when it was hidden.
+ * `parents` holds parents read ahead for a page (no read per item).
  */
-async function guardParent(ctx: Ctx, obj: AS, guard: EmbedGuard, expand: boolean): Promise<boolean> {
+async function guardParent(ctx: Ctx, obj: AS, guard: EmbedGuard, expand: boolean, parents?: Map<string, AS>): Promise<boolean> {
   if (!isPlainObject(obj.inReplyTo) || typeof obj.inReplyTo.id !== "string") return false;
-  const parent = await ctx.objects.get(obj.inReplyTo.id);
+  const parent = parents ? parents.get(obj.inReplyTo.id) : await ctx.objects.get(obj.inReplyTo.id);
   if (!parent) return false;
   if (!(await guard.may(parent))) {
     obj.inReplyTo = stubOf(parent);
@@ -26,34 +27,53 @@ async function guardParent(ctx: Ctx, obj: AS, guard: EmbedGuard, expand: boolean
   return false;
 }
 
+/** The stored parents (inReplyTo) of objects, in one read; `known` are not read again. */
+async function parentsOf(ctx: Ctx, objs: Iterable<AS>, known: Map<string, AS> = new Map()): Promise<Map<string, AS>> {
+  const ids = new Set<string>();
+  for (const o of objs) if (isPlainObject(o.inReplyTo) && typeof o.inReplyTo.id === "string") ids.add(o.inReplyTo.id);
+  const out = new Map<string, AS>();
+  const missing = [...ids].filter((id) => !known.has(id));
+  const read = await ctx.objects.getMany(missing);
+  for (const id of ids) {
+    const p = known.get(id) ?? read.get(id);
+    if (p) out.set(id, p);
+  }
+  return out;
+}
+
 /**
  * An object as the API shows it (§8): private fields dropped, `author` and
  * `inReplyTo` expanded, feed counts, then the requested decorations. An
  * object the viewer may not read (lib/activity/embed.ts) is only its stub,
  * and so is a parent they may not read.
+ *
+ * Stored objects come fresh from every read (each driver decodes anew), so
+ * the presented object is a shallow copy: presenting only replaces
+ * top-level fields (and the fresh feed objects setTotal makes), never
+ * mutates what it shares with the stored one.
  */
 export async function presentObject(
   ctx: Ctx,
   stored: AS,
   opts: ObjectPresentOptions,
-  cache?: Map<string, number>,
+  pre?: PagePrefetch & { parents?: Map<string, AS> },
   guard = new EmbedGuard(ctx, opts.viewerId),
 ): Promise<AS> {
   if (!(await guard.may(stored))) return stubOf(stored);
-  const obj = stripPrivate(clone(stored));
-  await expandAuthor(ctx, obj);
-  await guardParent(ctx, obj, guard, true);
-  await addCounts(ctx, obj, opts.personCounts, cache);
-  return decorate(ctx, obj, opts);
+  const obj = stripPrivate(stored);
+  await expandAuthor(ctx, obj, pre?.authors);
+  await guardParent(ctx, obj, guard, true, pre?.parents);
+  await addCounts(ctx, obj, opts.personCounts, pre?.counts);
+  return decorate(ctx, obj, opts, pre);
 }
 
-/** Presents many objects (stream items), keeping order. */
+/** Presents many objects (stream items), keeping order: authors, parents, counts and flags in batched reads. */
 export async function presentObjects(ctx: Ctx, stored: AS[], opts: ObjectPresentOptions): Promise<AS[]> {
-  const cache = await prefetchCounts(ctx, stored);
   const guard = new EmbedGuard(ctx, opts.viewerId);
-  await guard.prime(stored);
+  const [pre, parents] = await Promise.all([prefetchPage(ctx, stored, opts), parentsOf(ctx, stored), guard.prime(stored)]);
+  await guard.prime([...parents.values()]);
   const out: AS[] = [];
-  for (const s of stored) out.push(await presentObject(ctx, s, opts, cache, guard));
+  for (const s of stored) out.push(await presentObject(ctx, s, opts, { ...pre, parents }, guard));
   return out;
 }
 
@@ -84,9 +104,10 @@ function referencedIds(acts: AS[]): Set<string> {
  */
 export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOptions): Promise<AS[]> {
   const found = await ctx.objects.getMany(referencedIds(acts));
+  const parents = await parentsOf(ctx, [...found.values()], found);
   const guard = new EmbedGuard(ctx, opts.viewerId);
   // The page's own activities are usually their objects' posts: no second read of them.
-  await guard.prime([...found.values()], acts);
+  await guard.prime([...found.values(), ...parents.values()], acts);
   const stubs = new WeakSet<AS>();
   const expand = async (ref: AS, guarded: boolean): Promise<AS> => {
     const s = typeof ref.id === "string" ? found.get(ref.id) : undefined;
@@ -96,32 +117,37 @@ export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOpti
       stubs.add(stub);
       return stub;
     }
-    return stripPrivate(clone(s));
+    // A shallow copy: every read decodes afresh, and presenting only replaces top-level fields.
+    return stripPrivate(s);
   };
   const expanded: AS[] = [];
   const hidden = new WeakSet<AS>();
   for (const stored of acts) {
-    const act = stripPrivate(clone(stored));
+    const act = stripPrivate(stored);
     for (const f of OBJECT_FIELDS) if (isPlainObject(act[f])) act[f] = await expand(act[f], f !== "actor");
     for (const f of ADDRESS_FIELDS) {
       if (Array.isArray(act[f])) act[f] = await Promise.all(act[f].map((a: AS) => (isPlainObject(a) ? expand(a, true) : a)));
     }
     const object = act.object;
-    const parentHidden = isPlainObject(object) && !stubs.has(object) && (await guardParent(ctx, object, guard, false));
+    const parentHidden = isPlainObject(object) && !stubs.has(object) && (await guardParent(ctx, object, guard, false, parents));
     if (parentHidden || stubs.has(object) || stubs.has(act.target)) hidden.add(act);
     expanded.push(act);
   }
-  // One read for the likes/replies/shares sizes of every object and target on the page.
+  // One batched read each for the sizes, authors and viewer's flags of every object and target on the page.
   const shown = (a: AS): AS[] => [a.object, a.target].filter((o) => isPlainObject(o) && !stubs.has(o));
-  const cache = await prefetchCounts(ctx, expanded.flatMap(shown));
+  // A post's object.author is dropped below: no need to read it.
+  const authored = (a: AS): AS[] => shown(a).filter((o) => !(o === a.object && a.verb === "post"));
+  const [pre, authors] = await Promise.all([
+    prefetchPage(ctx, expanded.flatMap(shown), opts, false),
+    prefetchAuthors(ctx, expanded.flatMap(authored)),
+  ]);
   const out: AS[] = [];
   for (const act of expanded) {
     for (const f of ["object", "target"] as const) {
       if (!isPlainObject(act[f]) || stubs.has(act[f])) continue;
-      // A post's object.author is dropped below: no need to read it.
-      if (!(f === "object" && act.verb === "post")) await expandAuthor(ctx, act[f]);
-      await addCounts(ctx, act[f], false, cache);
-      await decorate(ctx, act[f], opts);
+      if (!(f === "object" && act.verb === "post")) await expandAuthor(ctx, act[f], authors);
+      await addCounts(ctx, act[f], false, pre.counts);
+      await decorate(ctx, act[f], opts, pre);
     }
     if (act.verb === "post" && isPlainObject(act.object)) delete act.object.author;
     if (hidden.has(act)) act.content = autoContent(act);

@@ -37,31 +37,45 @@ export async function isLocalList(ctx: Ctx, obj: AS | null): Promise<boolean> {
  * id; a local user's list containing the viewer; the actor's followers
  * collection when the viewer follows the actor; a group the viewer is in.
  */
-export async function isRecipient(ctx: Ctx, act: AS, viewerId: string | null): Promise<boolean> {
+export async function isRecipient(ctx: Ctx, act: AS, viewerId: string | null, memo?: RecipientMemo): Promise<boolean> {
   if (isPublic(act)) return true;
   if (!viewerId) return false;
   const actorId = isPlainObject(act.actor) ? act.actor.id : undefined;
   if (sameId(actorId, viewerId)) return true;
   const addrs = addressesOf(act);
   if (addrs.some((a) => sameId(a.id, viewerId))) return true;
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    if (!memo) return read();
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = read()));
+    return p;
+  };
   let followersId: string | null | undefined;
   for (const a of addrs) {
     if (typeof a.id !== "string") continue;
     if (a.objectType === "collection") {
       if (typeof actorId === "string") {
-        if (followersId === undefined) followersId = await followersIdOf(ctx, actorId);
-        if (a.id === followersId && (await ctx.rel.edges.exists(viewerId, actorId))) return true;
+        if (followersId === undefined) followersId = await once(`followers ${actorId}`, () => followersIdOf(ctx, actorId));
+        if (a.id === followersId && (await once(`follows ${viewerId} ${actorId}`, () => ctx.rel.edges.exists(viewerId, actorId)))) return true;
       }
-      const stored = await ctx.objects.get(a.id);
-      if (stored && (await isLocalList(ctx, stored)) && (await ctx.stream(streamNames.members(a.id)).has(viewerId))) {
-        return true;
-      }
+      const inList = await once(`list ${a.id} ${viewerId}`, async () => {
+        const stored = await ctx.objects.get(a.id);
+        return Boolean(stored && (await isLocalList(ctx, stored)) && (await ctx.stream(streamNames.members(a.id)).has(viewerId)));
+      });
+      if (inList) return true;
     } else if (a.objectType === "group") {
-      if (await ctx.rel.memberships.exists(viewerId, a.id)) return true;
+      if (await once(`member ${viewerId} ${a.id}`, () => ctx.rel.memberships.exists(viewerId, a.id))) return true;
     }
   }
   return false;
 }
+
+/**
+ * Answers isRecipient looked up for one viewer while presenting one page
+ * (follows, list and group memberships): twenty activities addressed to
+ * one actor's followers ask once, not twenty times.
+ */
+export type RecipientMemo = Map<string, Promise<unknown>>;
 
 /** Why an object can or cannot be read. */
 export type ObjectAccess = "author" | "recipient" | "no-post" | "denied";
@@ -81,9 +95,9 @@ export function isAuthor(obj: AS, viewerId: string | null): boolean {
 }
 
 /** The object read rule once its post activity (or null) is in hand, for a viewer who is not its author. */
-export async function accessByPost(ctx: Ctx, post: AS | null, viewerId: string | null): Promise<ObjectAccess> {
+export async function accessByPost(ctx: Ctx, post: AS | null, viewerId: string | null, memo?: RecipientMemo): Promise<ObjectAccess> {
   if (!post) return "no-post";
-  return (await isRecipient(ctx, post, viewerId)) ? "recipient" : "denied";
+  return (await isRecipient(ctx, post, viewerId, memo)) ? "recipient" : "denied";
 }
 
 /** True when the viewer may see the object in a stream (persons always). */
@@ -91,6 +105,29 @@ export async function canSeeObject(ctx: Ctx, obj: AS, viewerId: string | null): 
   if (obj.objectType === "person") return true;
   const access = await objectAccess(ctx, obj, viewerId);
   return access === "author" || access === "recipient";
+}
+
+/**
+ * canSeeObject for a batch (a page being filtered): the post activities
+ * of all of them in two batched reads, and the viewer's follows asked once
+ * (`memo`). Ids that are not in `objs` are false.
+ */
+export async function canSeeObjects(ctx: Ctx, ids: string[], objs: Map<string, AS>, viewerId: string | null, memo: RecipientMemo = new Map()): Promise<boolean[]> {
+  const needPost = ids.filter((id) => {
+    const o = objs.get(id);
+    return o && o.objectType !== "person" && !isAuthor(o, viewerId);
+  });
+  const posts = await ctx.activities.postActivitiesOf(needPost);
+  return Promise.all(
+    ids.map(async (id) => {
+      const o = objs.get(id);
+      if (!o) return false;
+      if (o.objectType === "person" || isAuthor(o, viewerId)) return true;
+      const post = posts.get(id);
+      // No post here ("no-post") is not readable in a stream, as canSeeObject says.
+      return post ? isRecipient(ctx, post, viewerId, memo) : false;
+    }),
+  );
 }
 
 /** Removes bto/bcc from an activity representation unless the viewer is its actor. */

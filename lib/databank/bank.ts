@@ -97,6 +97,34 @@ export class Bank {
   length(type: string, id: string): Promise<number> {
     return this.call("length", type, id);
   }
+  /**
+   * Lengths of many arrays of one type (0 for an id with no value). One
+   * query where the driver has a batched `lengthAll` (SQLite, MongoDB);
+   * one `length` per id elsewhere.
+   */
+  async lengths(type: string, ids: string[]): Promise<Map<string, number>> {
+    const unique = [...new Set(ids)];
+    const out = new Map<string, number>();
+    if (unique.length === 0) return out;
+    const batched = (this.raw as unknown as { lengthAll?: unknown }).lengthAll;
+    if (typeof batched === "function") {
+      const found = await new Promise<Record<string, number>>((resolve, reject) => {
+        batched.call(this.raw, type, unique, (err: Error | null, v?: Record<string, number>) => (err ? reject(err) : resolve(v ?? {})));
+      });
+      for (const id of unique) out.set(id, found[id] ?? 0);
+      return out;
+    }
+    const counts = await Promise.all(
+      unique.map((id) =>
+        this.length(type, id).catch((err: unknown) => {
+          if (err instanceof NoSuchThingError) return 0;
+          throw err;
+        }),
+      ),
+    );
+    unique.forEach((id, i) => out.set(id, counts[i]!));
+    return out;
+  }
   truncate(type: string, id: string, length: number): Promise<void> {
     return this.call("truncate", type, id, length);
   }

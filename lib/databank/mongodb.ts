@@ -2,8 +2,11 @@
 // driver. It keeps the document layout of the original databank-mongodb
 // (which pins the 2.x driver and cannot talk to MongoDB 6+), so a pump.io
 // database it wrote is served unchanged and what we write stays readable by
-// it. The layout lives in mongodb-layout.ts, counters and lists in
-// mongodb-arrays.ts, connection params in mongodb-connection.ts.
+// it, except for arrays: those are item collections (mongodb-items.ts), as in
+// the SQLite and PostgreSQL drivers; an array databank-mongodb wrote is read
+// as before and converted on its first write. The layout lives in
+// mongodb-layout.ts, counters in mongodb-arrays.ts, connection params in
+// mongodb-connection.ts.
 import { MongoClient, type Collection, type Db, type Document } from "mongodb";
 import {
   Databank,
@@ -14,9 +17,10 @@ import {
   NotConnectedError,
   type Schema,
 } from "databank";
-import { criteriaToFilter, docToValue, indexSpecs, valueToDoc, type DocId } from "./mongodb-layout";
+import { SCALAR_FLAG, VALUE_FIELD, criteriaToFilter, docToValue, indexSpecs, valueToDoc, type DocId } from "./mongodb-layout";
 import { planConnection, scrub, type ConnectionPlan, type MongoParams } from "./mongodb-connection";
 import * as lists from "./mongodb-arrays";
+import * as items from "./mongodb-items";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -125,6 +129,7 @@ export class MongoDatabank extends Databank {
       if (!client || !this.db) throw new NotConnectedError();
       this.client = null;
       this.db = null;
+      this.itemIndexes.clear();
       await client.close();
     });
   }
@@ -135,74 +140,115 @@ export class MongoDatabank extends Databank {
     return this.db.collection(type);
   }
 
+  /** Types whose items collection has its indexes (asked once per type and connection). */
+  private itemIndexes = new Map<string, Promise<void>>();
+
+  /** The value and items collections of `type`, the items' indexes created on first use. */
+  private async arrayColls(type: string): Promise<items.ArrayColls> {
+    if (!this.db) throw new NotConnectedError();
+    const db = this.db;
+    let ready = this.itemIndexes.get(type);
+    if (!ready) {
+      ready = items.ensureItemIndexes(db, type);
+      this.itemIndexes.set(type, ready);
+      ready.catch(() => this.itemIndexes.delete(type));
+    }
+    await ready;
+    return { main: db.collection(type), items: db.collection(items.itemsCollectionName(type)) };
+  }
+
+  /** The value a stored document stands for; an item array is read from its items. */
+  private async decodeDoc(type: string, doc: Document): Promise<unknown> {
+    if (items.isItemArray(doc)) return items.allItems(await this.arrayColls(type), doc._id as DocId);
+    return docToValue(this.schema, type, doc);
+  }
+
+  /**
+   * Writes `value` as type/id through `write` (given the document to
+   * store): an array becomes an item array (its document, then its items);
+   * when `write` reports the document it replaced held items and the new
+   * value is no array, those items go.
+   */
+  private async storeValue(type: string, id: string, value: unknown, write: (doc: Document) => Promise<Document | null | "none">): Promise<unknown> {
+    const doc = valueToDoc(this.schema, type, id, value);
+    const list = doc[SCALAR_FLAG] && Array.isArray(doc[VALUE_FIELD]) ? (doc[VALUE_FIELD] as unknown[]) : null;
+    const before = await write(list ? items.arrayDoc(id, list.length) : doc);
+    if (list) await items.replaceItems(await this.arrayColls(type), id, list);
+    else if (before !== "none" && items.isItemArray(before)) await items.clearItems(await this.arrayColls(type), id);
+    return list ?? docToValue(this.schema, type, doc);
+  }
+
   private run<T>(cb: Callback<T> | undefined, work: () => Promise<T>): void {
     settle(cb, work, this.secrets);
   }
 
   override create(type: string, id: string, value: unknown, cb: Callback<unknown>): void {
-    this.run(cb, async () => {
-      const coll = this.coll(type);
-      const doc = valueToDoc(this.schema, type, id, value);
-      try {
-        await coll.insertOne(doc);
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new AlreadyExistsError(type, id);
-        throw err;
-      }
-      return docToValue(this.schema, type, doc);
-    });
+    this.run(cb, () =>
+      this.storeValue(type, id, value, async (doc) => {
+        try {
+          await this.coll(type).insertOne(doc);
+        } catch (err) {
+          if (isDuplicateKey(err)) throw new AlreadyExistsError(type, id);
+          throw err;
+        }
+        return "none";
+      }),
+    );
   }
 
   override read(type: string, id: string, cb: Callback<unknown>): void {
     this.run(cb, async () => {
       const doc = await this.coll(type).findOne({ _id: id as DocId } as Document);
       if (!doc) throw new NoSuchThingError(type, id);
-      return docToValue(this.schema, type, doc);
+      return this.decodeDoc(type, doc);
     });
   }
 
   override update(type: string, id: string, value: unknown, cb: Callback<unknown>): void {
-    this.run(cb, async () => {
-      const doc = valueToDoc(this.schema, type, id, value);
-      const after = await this.coll(type).findOneAndReplace({ _id: id as DocId } as Document, doc, { returnDocument: "after" });
-      if (!after) throw new NoSuchThingError(type, id);
-      return docToValue(this.schema, type, after);
-    });
+    this.run(cb, () =>
+      this.storeValue(type, id, value, async (doc) => {
+        const before = await this.coll(type).findOneAndReplace({ _id: id as DocId } as Document, doc, { returnDocument: "before" });
+        if (!before) throw new NoSuchThingError(type, id);
+        return before;
+      }),
+    );
   }
 
   override save(type: string, id: string, value: unknown, cb: Callback<unknown>): void {
-    this.run(cb, async () => {
-      const coll = this.coll(type);
-      const doc = valueToDoc(this.schema, type, id, value);
-      try {
-        await coll.replaceOne({ _id: id as DocId } as Document, doc, { upsert: true });
-      } catch (err) {
-        // Two first saves of one id at once: one insert loses the race; it
-        // is now an update of the winner's document.
-        if (!isDuplicateKey(err)) throw err;
-        await coll.replaceOne({ _id: id as DocId } as Document, doc, { upsert: true });
-      }
-      return docToValue(this.schema, type, doc);
-    });
+    this.run(cb, () =>
+      this.storeValue(type, id, value, async (doc) => {
+        const coll = this.coll(type);
+        const replace = () => coll.findOneAndReplace({ _id: id as DocId } as Document, doc, { upsert: true, returnDocument: "before" });
+        try {
+          return await replace();
+        } catch (err) {
+          // Two first saves of one id at once: one insert loses the race; it
+          // is now an update of the winner's document.
+          if (!isDuplicateKey(err)) throw err;
+          return replace();
+        }
+      }),
+    );
   }
 
   override del(type: string, id: string, cb: (err: Error | null) => void): void {
     this.run(cb, async () => {
-      const res = await this.coll(type).deleteOne({ _id: id as DocId } as Document);
-      if (res.deletedCount !== 1) throw new NoSuchThingError(type, id);
+      const before = await this.coll(type).findOneAndDelete({ _id: id as DocId } as Document);
+      if (!before) throw new NoSuchThingError(type, id);
+      if (items.isItemArray(before)) await items.clearItems(await this.arrayColls(type), id);
     });
   }
 
   override search(type: string, criteria: Record<string, unknown>, onResult: (value: any) => void, cb: (err: Error | null) => void): void {
     this.run(cb, async () => {
       const filter = criteriaToFilter(this.schema, type, criteria);
-      for await (const doc of this.coll(type).find(filter)) onResult(docToValue(this.schema, type, doc));
+      for await (const doc of this.coll(type).find(filter)) onResult(await this.decodeDoc(type, doc));
     });
   }
 
   override scan(type: string, onResult: (value: any) => void, cb: (err: Error | null) => void): void {
     this.run(cb, async () => {
-      for await (const doc of this.coll(type).find()) onResult(docToValue(this.schema, type, doc));
+      for await (const doc of this.coll(type).find()) onResult(await this.decodeDoc(type, doc));
     });
   }
 
@@ -214,7 +260,7 @@ export class MongoDatabank extends Databank {
       for (const id of ids) results[id] = null;
       if (ids.length === 0) return results;
       for await (const doc of coll.find({ _id: { $in: ids } } as Document)) {
-        results[String(doc._id)] = docToValue(this.schema, type, doc);
+        results[String(doc._id)] = await this.decodeDoc(type, doc);
       }
       return results;
     });
@@ -228,35 +274,40 @@ export class MongoDatabank extends Databank {
     this.run(cb, async () => lists.incrBy(this.coll(type), type, id, n));
   }
 
-  override appendAll(type: string, id: string, items: unknown[], cb: (err: Error | null) => void): void {
-    this.run(cb, async () => lists.pushAll(this.coll(type), type, id, items, false));
+  override appendAll(type: string, id: string, list: unknown[], cb: (err: Error | null) => void): void {
+    this.run(cb, async () => items.pushAll(await this.arrayColls(type), type, id, list, false));
   }
 
-  override prependAll(type: string, id: string, items: unknown[], cb: (err: Error | null) => void): void {
-    this.run(cb, async () => lists.pushAll(this.coll(type), type, id, items, true));
+  override prependAll(type: string, id: string, list: unknown[], cb: (err: Error | null) => void): void {
+    this.run(cb, async () => items.pushAll(await this.arrayColls(type), type, id, list, true));
   }
 
-  override removeAll(type: string, id: string, items: unknown[], cb: (err: Error | null) => void): void {
-    this.run(cb, async () => lists.removeAll(this.coll(type), type, id, items));
+  override removeAll(type: string, id: string, list: unknown[], cb: (err: Error | null) => void): void {
+    this.run(cb, async () => items.removeAll(await this.arrayColls(type), type, id, list));
   }
 
   override truncate(type: string, id: string, length: number, cb: (err: Error | null) => void): void {
-    this.run(cb, async () => lists.truncate(this.coll(type), type, id, length));
+    this.run(cb, async () => items.truncate(await this.arrayColls(type), type, id, length));
   }
 
   override slice(type: string, id: string, start: number, end: number, cb: Callback<unknown[]>): void {
-    this.run(cb, async () => lists.slice(this.coll(type), type, id, start, end));
+    this.run(cb, async () => items.slice(await this.arrayColls(type), type, id, start, end));
   }
 
   override item(type: string, id: string, index: number, cb: Callback<unknown>): void {
-    this.run(cb, async () => lists.item(this.coll(type), type, id, index));
+    this.run(cb, async () => items.item(await this.arrayColls(type), type, id, index));
   }
 
   override indexOf(type: string, id: string, item: unknown, cb: Callback<number>): void {
-    this.run(cb, async () => lists.indexOf(this.coll(type), type, id, item));
+    this.run(cb, async () => items.indexOf(await this.arrayColls(type), type, id, item));
   }
 
   override length(type: string, id: string, cb: Callback<number>): void {
-    this.run(cb, async () => lists.length(this.coll(type), type, id));
+    this.run(cb, async () => items.length(await this.arrayColls(type), type, id));
+  }
+
+  /** Batched `length` (see Bank.lengths): one aggregation; missing ids are absent from the answer. */
+  lengthAll(type: string, ids: string[], cb: Callback<Record<string, number>>): void {
+    this.run(cb, async () => items.lengths(await this.arrayColls(type), type, ids));
   }
 }

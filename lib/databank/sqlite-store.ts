@@ -221,6 +221,28 @@ export class SqliteStore {
   arrayLength(type: string, id: string): number {
     return this.arrayAt(type, id).n;
   }
+
+  /**
+   * Lengths of many arrays of one type in one statement (a page's
+   * likes/replies/shares sizes); ids with no value are left out, a value
+   * that is not an array throws WrongTypeError as `length` does.
+   */
+  arrayLengths(type: string, ids: string[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (ids.length === 0 || !this.hasTable(type)) return out;
+    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
+    const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
+    for (const row of rows) {
+      if (row.arr !== null) {
+        out[row.id] = row.arr;
+        continue;
+      }
+      const value = JSON.parse(row.value) as unknown;
+      if (!Array.isArray(value)) throw new WrongTypeError(type, row.id, "array");
+      out[row.id] = value.length;
+    }
+    return out;
+  }
   /** Items [start, end) with Array.prototype.slice's rules for negative and missing bounds. */
   slice(type: string, id: string, start: number, end: number): unknown[] {
     const { n, legacy } = this.arrayAt(type, id);

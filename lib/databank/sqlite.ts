@@ -186,6 +186,10 @@ export class SqliteDatabank extends Databank {
   override length(type: string, id: string, cb: Callback<number>): void {
     this.query(cb, (s) => s.arrayLength(type, id));
   }
+  /** Batched `length` (see Bank.lengths): missing ids are absent from the answer. */
+  lengthAll(type: string, ids: string[], cb: Callback<Record<string, number>>): void {
+    this.query(cb, (s) => s.arrayLengths(type, ids));
+  }
 
   override removeAll(type: string, id: string, items: unknown[], cb: Done): void {
     // As databank's default: each item removes its first occurrence.

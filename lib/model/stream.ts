@@ -169,15 +169,12 @@ export class Stream {
 }
 
 /**
- * Sizes of many streams (0 for a stream never written). Used when
- * presenting a page of items. Each is one `length` (O(1) in the SQLite
- * driver, where a stream is an item collection with its length kept beside
- * it); reading the streams themselves would cost their whole length.
+ * Sizes of many streams (0 for a stream never written), in one batched
+ * read where the driver can (Bank.lengths). Used when presenting a page of
+ * items; reading the streams themselves would cost their whole length.
  */
-export async function countStreams(bank: Bank, names: Iterable<string>): Promise<Map<string, number>> {
-  const unique = [...new Set(names)];
-  const counts = await Promise.all(unique.map((n) => new Stream(bank, n).count()));
-  return new Map(unique.map((n, i) => [n, counts[i]!]));
+export function countStreams(bank: Bank, names: Iterable<string>): Promise<Map<string, number>> {
+  return bank.lengths(STREAM_TYPE, [...names]);
 }
 
 /** Names of the per-user streams. */

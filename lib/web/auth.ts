@@ -9,7 +9,7 @@ import { isDisabled } from "../model/user-disable";
 import type { PasswordCheck } from "../model/password-check";
 import { clientAddress } from "../http/client-address";
 import { BankSessionStore } from "./session-store";
-import { createSessionMiddleware } from "./session";
+import { SESSION_COOKIE, createSessionMiddleware } from "./session";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -48,6 +48,15 @@ export interface WebAuthDeps {
   passwords: PasswordCheck;
 }
 
+const SESSIONLESS_PATH = /^\/(api|\.well-known)(\/|$)/;
+
+/** False for an API or discovery request that carries no session cookie. */
+function needsSession(req: Request): boolean {
+  if (!SESSIONLESS_PATH.test(req.path)) return true;
+  const cookie = req.headers.cookie;
+  return typeof cookie === "string" && cookie.includes(`${SESSION_COOKIE}=`);
+}
+
 /** Builds the web session login (one passport instance per app, not the global one). */
 export function createWebAuth(deps: WebAuthDeps): WebAuth {
   const { bank, config } = deps;
@@ -66,7 +75,12 @@ export function createWebAuth(deps: WebAuthDeps): WebAuth {
   });
 
   const sessionRouter = Router();
-  sessionRouter.use(createSessionMiddleware(config, store), pp.initialize(), pp.session());
+  const withSession = [createSessionMiddleware(config, store), pp.initialize(), pp.session()];
+  // An API or discovery request without the session cookie has no session
+  // to read, and nothing under /api or /.well-known stores one: skip the
+  // session machinery (a new session object and id per request) for it.
+  sessionRouter.use((req, res, next) => (needsSession(req) ? next() : next("router")));
+  sessionRouter.use(...withSession);
 
   const logIn = (req: Request, user: Express.User): Promise<void> =>
     new Promise((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
