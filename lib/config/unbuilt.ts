@@ -14,7 +14,6 @@ export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {
   spamhost: "spam checking by an activityspam server",
   spamclientid: "spam checking by an activityspam server",
   spamclientsecret: "spam checking by an activityspam server",
-  plugins: "plugins",
   debugClient: "the unminified debug client",
 };
 

@@ -19,9 +19,9 @@ function askingValue(key: SettableKey): unknown {
 const notAvailable = (key: string) => new RegExp(`^${key} \\(from .*\\) is set, but .* is not available in this version of pump\\.io: remove "${key}"`);
 
 describe("keys of features that are not built yet", () => {
-  it("include the firehose, spam checking and plugins, and no longer email or uploads", () => {
-    for (const k of ["firehose", "spamhost", "plugins"]) assert.ok(k in UNBUILT_KEYS, k);
-    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
+  it("include the firehose and spam checking, and no longer email, uploads or plugins", () => {
+    for (const k of ["firehose", "spamhost"]) assert.ok(k in UNBUILT_KEYS, k);
+    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads", "plugins"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
   });
 
   for (const key of Object.keys(UNBUILT_KEYS) as SettableKey[]) {
@@ -35,7 +35,7 @@ describe("keys of features that are not built yet", () => {
 
   it("accept every falsy value and the defaults", () => {
     // smtpport and smtptimeout cannot be off (null = their default; 0 is no port or timeout).
-    const offOf = (k: string, off: unknown): unknown => (k === "smtpport" || k === "smtptimeout" ? null : k === "plugins" && off !== null ? [] : off);
+    const offOf = (k: string, off: unknown): unknown => (k === "smtpport" || k === "smtptimeout" ? null : off);
     for (const off of [false, null, "", 0]) {
       const file = writeConfig(tmp(), "pump.json", Object.fromEntries(Object.keys(UNBUILT_KEYS).map((k) => [k, offOf(k, off)])));
       load({ argv: ["-c", file] });
@@ -48,7 +48,6 @@ describe("bin/pump refuses a key of an unbuilt feature", () => {
   const cases: Array<[string, string[], Record<string, string>]> = [
     ["firehose", ["-c", "FILE"], {}],
     ["spamhost", [], { PUMPIO_SPAMHOST: "https://spam.example" }],
-    ["plugins", ["--plugins", "pump-plugin-x"], {}],
   ];
   for (const [key, args, env] of cases) {
     it(`${key}: exit 1 and one line naming it`, async () => {
@@ -74,6 +73,6 @@ describe("--help claims only what works", () => {
   it("offers no key of an unbuilt feature", () => {
     const text = helpText();
     for (const key of Object.keys(UNBUILT_KEYS)) assert.doesNotMatch(text, new RegExp(`\\b${key}\\b|PUMPIO_${key}\\b`, "i"), key);
-    assert.doesNotMatch(text, /firehose|spam|plugin/i);
+    assert.doesNotMatch(text, /firehose|spam/i);
   });
 });
