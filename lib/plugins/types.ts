@@ -29,7 +29,7 @@ export interface PluginServices {
  * logged and skipped: it never stops the worker or fails a request.
  *
  * ```ts
- * import type { PumpPlugin } from "pump.io/dist/lib/plugins/types";
+ * import type { PumpPlugin } from "<pump checkout>/lib/plugins/types";
  * const plugin: PumpPlugin = { getScript: () => "/my-plugin.js" };
  * export = plugin;
  * ```
