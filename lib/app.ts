@@ -117,7 +117,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     realtimeConnections: () => deps.realtime?.size ?? 0,
   });
   const queueProbe = { depth: () => engine.jobs.depth(), parked: () => engine.jobs.parked(), oldestDue: () => oldestDueJob(deps.bank) };
-  app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe }));
+  app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe, now: deps.now }));
   if (config.metricsToken) app.use(metricsRoute(config.metricsToken, deps.metricsSource ?? ownMetrics(metrics)));
   app.use(requestLogger(deps.log));
   app.use(serverHeader(packageVersion(), expressVersion()));
