@@ -30,7 +30,8 @@ function guardObject(target: object, report: ReportFailure): object {
       }
       if (typeof prop === "string" && HANDLER_METHODS.has(prop)) {
         return (...args: unknown[]) => {
-          const result = fn.apply(obj, args.map((a) => guardArg(a, report)));
+          // app.param(name, (req, res, next, value) => ...) has four arguments but is no error handler.
+          const result = fn.apply(obj, args.map((a) => guardArg(a, report, prop === "param")));
           // Chaining (app.use(a).use(b)) stays on the guarded object.
           return result === obj ? proxy : result;
         };
@@ -41,20 +42,19 @@ function guardObject(target: object, report: ReportFailure): object {
   return proxy;
 }
 
-function guardArg(arg: unknown, report: ReportFailure): unknown {
-  if (Array.isArray(arg)) return arg.map((a) => guardArg(a, report));
+function guardArg(arg: unknown, report: ReportFailure, isParam = false): unknown {
+  if (Array.isArray(arg)) return arg.map((a) => guardArg(a, report, isParam));
   if (typeof arg !== "function") return arg;
-  return guardHandler(arg as Handler, report);
+  return guardHandler(arg as Handler, report, isParam);
 }
 
-function guardHandler(fn: Handler, report: ReportFailure): Handler {
+function guardHandler(fn: Handler, report: ReportFailure, isParam: boolean): Handler {
   // Express tells error handlers (4 arguments) from the others by arity.
-  if (fn.length === 4) {
+  if (fn.length === 4 && !isParam) {
     return function guardedErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction) {
       run(() => fn(err, req, res, (e?: unknown) => next(e ?? err)), req, res, () => next(err), report);
     } as Handler;
   }
-  // app.param(name, (req, res, next, value) => ...) has four too, but is registered through "param".
   return function guardedHandler(req: Request, res: Response, next: NextFunction, ...rest: unknown[]) {
     const state = { called: false };
     const goOn = () => {
