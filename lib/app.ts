@@ -21,7 +21,7 @@ import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
 import { createHealthRouter } from "./http/health";
-import { oldestDueJob } from "./queue/probe";
+import { waitingJobs } from "./queue/probe";
 import { PluginHost } from "./plugins/host";
 import type { WorkerMetrics } from "./metrics/worker-metrics";
 import { metricsRoute, type MetricsSource } from "./metrics/serve";
@@ -116,7 +116,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     mailDepth: email.enabled ? () => email.pending() : undefined,
     realtimeConnections: () => deps.realtime?.size ?? 0,
   });
-  const queueProbe = { depth: () => engine.jobs.depth(), parked: () => engine.jobs.parked(), oldestDue: () => oldestDueJob(deps.bank) };
+  const queueProbe = { waiting: () => waitingJobs(deps.bank), parked: () => engine.jobs.parked() };
   app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe, now: deps.now }));
   if (config.metricsToken) app.use(metricsRoute(config.metricsToken, deps.metricsSource ?? ownMetrics(metrics)));
   app.use(requestLogger(deps.log));

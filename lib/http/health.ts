@@ -3,10 +3,9 @@ import type { Bank } from "../databank";
 
 /** What the health check reads from the job queue. */
 export interface QueueProbe {
-  depth(): Promise<number>;
+  /** Jobs waiting, and when the longest-waiting became due (null: none); lib/queue/probe.ts. */
+  waiting(): Promise<{ depth: number; oldestDue: number | null }>;
   parked(): Promise<unknown[]>;
-  /** When the longest-waiting due job became due, or null (lib/queue/probe.ts). */
-  oldestDue(): Promise<number | null>;
 }
 
 export interface HealthOptions {
@@ -46,7 +45,7 @@ export function createHealthRouter(opts: HealthOptions): Router {
       return {};
     });
     const queue = check(timeoutMs, async () => {
-      const [depth, parked, oldestDue] = await Promise.all([opts.queue.depth(), opts.queue.parked(), opts.queue.oldestDue()]);
+      const [{ depth, oldestDue }, parked] = await Promise.all([opts.queue.waiting(), opts.queue.parked()]);
       // Jobs waiting for a later retry (a peer is down) are not due: only a due job nobody runs is stuck.
       const overdueMs = oldestDue === null ? 0 : Math.max(0, now() - oldestDue);
       return { depth, parked: parked.length, overdueMs, stuck: overdueMs >= stuckAfterMs };
