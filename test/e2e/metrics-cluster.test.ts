@@ -12,6 +12,7 @@ import { SMTPServer } from "smtp-server";
 import { cleanupAfter, startCluster, tempDir, type Cluster } from "../cluster/support";
 import { freePort } from "../support/server";
 import { registerClient, registerUser } from "../support/oauth-client";
+import { Client } from "../web/realtime/support";
 
 const TOKEN = "metrics-token-for-the-cluster-test";
 
@@ -146,6 +147,13 @@ test("cluster metrics: token, mail queue depth up and down, failures, per-worker
   smtp.mode = "refuse";
   await register("person4");
   await until("a mail delivery failure", async () => (sample(await scrape(), "pump_delivery_failures_total", { kind: "mail" }) ?? 0) >= 1);
+
+  // Realtime sockets, wherever the master's listener handed them: counted across workers.
+  const sockets: Client[] = [];
+  for (let i = 0; i < 4; i++) sockets.push(await Client.open(`ws://127.0.0.1:${c.port}/main/realtime`, { Origin: c.url }));
+  await until("four realtime connections", async () => sample(await scrape(), "pump_realtime_connections") === 4);
+  for (const s of sockets) s.close();
+  await until("no realtime connections", async () => sample(await scrape(), "pump_realtime_connections") === 0);
 
   // Numbers from both workers, added up by the master.
   const text = await scrape();
