@@ -23,6 +23,11 @@ import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
 import { createFederation, type Federation } from "./federation";
 import type { Resolver } from "./net/address-check";
+import { createHealthRouter } from "./http/health";
+import { waitingJobs } from "./queue/probe";
+import { PluginHost } from "./plugins/host";
+import type { WorkerMetrics } from "./metrics/worker-metrics";
+import { metricsRoute, type MetricsSource } from "./metrics/serve";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -35,6 +40,14 @@ export interface AppDeps {
   now?: () => number;
   /** Name resolution for server-to-server requests (tests); default the system's. */
   resolver?: Resolver;
+  /** The worker's plugins (`plugins` config key); none by default. */
+  plugins?: PluginHost;
+  /** The worker's Prometheus metrics; none by default. */
+  metrics?: WorkerMetrics;
+  /** The cluster's metrics text, for GET /metrics with `metricsToken` (default: this worker's own). */
+  metricsSource?: MetricsSource;
+  /** The worker's open realtime connections (for metrics). */
+  realtime?: { readonly size: number };
 }
 
 /** Everything a router factory receives. */
@@ -67,16 +80,18 @@ export interface AppServices {
  */
 export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express {
   const urls = new UrlMaker(config);
+  const plugins = deps.plugins ?? PluginHost.none();
+  const { metrics } = deps;
   const pages = createRenderer(config.site, undefined, {
     base: urls.base,
     prefix: urls.path,
     owner: config.owner,
     ownerURL: config.ownerURL,
     appendFooter: config.appendFooter,
-    scripts: config.scripts,
+    scripts: [...config.scripts, ...plugins.scripts()],
     disableRegistration: config.disableRegistration,
   });
-  const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+    const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now, onSendFailure: metrics && (() => metrics.deliveryFailed("mail")) });
   const federation = createFederation({
     config,
     bank: deps.bank,
@@ -92,6 +107,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     log: deps.log.child({ component: "activity" }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
     hooks: federation.activityHooks,
+    onDistributed: plugins.loaded.length > 0 ? (act, local) => plugins.distributed(act, local) : undefined,
+    onDeliveryFailure: metrics && (() => metrics.deliveryFailed("distribute")),
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
@@ -106,6 +123,18 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
 
   // Below urlPath, requests are routed without the prefix (lib/http/url-path.ts).
   if (urls.path) app.use(stripUrlPath(urls.path));
+  if (metrics) app.use(metrics.middleware());
+  // Probes and scrapers come by address, often every few seconds: before the
+  // canonical-host redirect, and not in the request log.
+  metrics?.setSources({
+    queueDepth: () => engine.jobs.depth(),
+    parkedJobs: async () => (await engine.jobs.parked()).length,
+    mailDepth: email.enabled ? () => email.pending() : undefined,
+    realtimeConnections: () => deps.realtime?.size ?? 0,
+  });
+  const queueProbe = { waiting: () => waitingJobs(deps.bank), parked: () => engine.jobs.parked() };
+  app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe, now: deps.now }));
+  if (config.metricsToken) app.use(metricsRoute(config.metricsToken, deps.metricsSource ?? ownMetrics(metrics)));
   app.use(requestLogger(deps.log));
   app.use(serverHeader(packageVersion(), expressVersion()));
   app.use(securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }));
@@ -134,6 +163,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   app.use(staticFiles(join(packageRoot(), "public")));
 
   for (const router of createRouters(ctx)) app.use(router);
+  // After every built-in route, before the "not found" answers (ops.md §7).
+  plugins.initializeApp(app, deps.bank);
 
   app.use("/api", apiNotFound());
   app.use(notFound());
@@ -160,6 +191,14 @@ function staticFiles(dir: string): RequestHandler {
     }
     // ".." stays with express.static too, which refuses a path leaving public/ (403).
     return entries.has(name) || name.includes("..") ? serve(req, res, next) : next();
+  };
+}
+
+/** A lone worker's own numbers (outside a cluster, e.g. tests). */
+function ownMetrics(metrics: WorkerMetrics | undefined): MetricsSource {
+  return async () => {
+    if (!metrics) throw new Error("metrics are off");
+    return { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() };
   };
 }
 

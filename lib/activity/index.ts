@@ -55,6 +55,13 @@ export interface EngineOptions {
   onDelivered?: (delivered: Delivered) => Promise<void>;
   /** Spam check and firehose for locally created activities (lib/federation). */
   hooks?: ActivityHooks;
+  /**
+   * Told after each activity was distributed, with the local people whose
+   * inboxes it reached (plugins). Not awaited; it must not throw.
+   */
+  onDistributed?: (activity: AS, local: string[]) => void;
+  /** Told when a distribution attempt fails (it is retried by the job queue): metrics. */
+  onDeliveryFailure?: (err: unknown) => void;
 }
 
 /** An activity that reached local inboxes (for `onDelivered`). */
@@ -124,6 +131,8 @@ export interface Engine {
   asAS2(json: AS): AS;
   /** The durable delivery queue (recover() at startup, close() at shutdown). */
   queue: DeliveryQueue;
+  /** The job queue's counters, for /health and metrics. */
+  jobs: Pick<JobQueue, "depth" | "parked">;
   /**
    * Listens for "activity added to stream" events (API stream URLs, cluster.md §7),
    * fired after outbox/inbox placement; returns the function that stops listening.
@@ -148,8 +157,15 @@ export function createEngine(opts: EngineOptions): Engine {
     async (activityId) => {
       const act = await ctx.activities.get(activityId);
       if (!act) return;
-      const r = await distribute(ctx, act, remote);
+      let r: Awaited<ReturnType<typeof distribute>>;
+      try {
+        r = await distribute(ctx, act, remote);
+      } catch (err) {
+        opts.onDeliveryFailure?.(err);
+        throw err;
+      }
       if (opts.onDelivered) await reportDelivered(ctx, act, r.local, opts.onDelivered);
+      opts.onDistributed?.(act, r.local);
     },
     (opts.delivery ?? "inline") === "inline",
   );
@@ -159,6 +175,7 @@ export function createEngine(opts: EngineOptions): Engine {
   return {
     ctx,
     queue,
+    jobs,
     onStreamUpdate: (listener) => ctx.streamEvents.on(listener),
     activityForViewer: (id, v) => activityForViewer(core, id, v),
     mayFollowStream: (path, v) => mayFollowStream(core, path, v),

@@ -9,4 +9,4 @@
  * changes. The master reads this file fresh from disk at restart time, so
  * keep it a single exported number with no imports.
  */
-export const RESTART_EPOCH = 2;
+export const RESTART_EPOCH = 3;

@@ -8,6 +8,7 @@ import { ControlSocketError, openControlSocket, type ControlSocket } from "./con
 import { readRestartEpoch } from "./epoch-reader";
 import { asWorkerMessage, type MasterMessage } from "./messages";
 import { relayRealtime } from "./realtime-relay";
+import { MasterMetrics } from "./master-metrics";
 import type { ForkReason, WorkerRecord } from "./records";
 import { RollingRestart, type RestartOutcome } from "./restart";
 
@@ -53,6 +54,7 @@ export class Master {
   private readonly pendingRespawns = new Set<NodeJS.Timeout>();
   private readonly backoff: RespawnBackoff;
   private readonly restart: RollingRestart;
+  private readonly metrics: MasterMetrics;
   private phase: "starting" | "running" | "stopping" = "starting";
   private control: ControlSocket | null = null;
   private result: MasterResult = { code: 0, startupError: null };
@@ -85,6 +87,12 @@ export class Master {
       startEpoch,
       () => readRestartEpoch(),
     );
+    this.metrics = new MasterMetrics(
+      this.config,
+      this.log,
+      () => [...this.records.values()].filter((r) => r.state === "listening"),
+      (rec, message) => this.send(rec, message),
+    );
     this.log.info({ workers: this.config.workers, driver: this.config.driver, version: opts.version, epoch: startEpoch }, "master starting");
   }
 
@@ -103,6 +111,7 @@ export class Master {
       const why = err instanceof ControlSocketError ? err.message : (err as Error).message;
       this.log.error({ path: this.config.controlSocket, error: why }, "control socket disabled; set controlSocket to another path");
     }
+    await this.metrics.start();
     process.on("SIGUSR2", () => {
       this.log.info("received SIGUSR2");
       this.requestRestart("SIGUSR2");
@@ -142,12 +151,15 @@ export class Master {
     return rec;
   }
 
-  private send(rec: WorkerRecord, message: MasterMessage): void {
-    if (!rec.worker.isConnected()) return;
+  private send(rec: WorkerRecord, message: MasterMessage): boolean {
+    if (!rec.worker.isConnected()) return false;
     try {
+      // false from send() means "queued behind others", not "lost".
       rec.worker.send(message);
+      return true;
     } catch (err) {
       this.log.warn({ worker: rec.pid, err }, "could not send to worker");
+      return false;
     }
   }
 
@@ -171,6 +183,8 @@ export class Master {
       this.restart.onListening(rec);
       return;
     }
+    if (this.metrics.handle(rec, message)) return;
+    if (message.msg !== "abortRestart" && message.msg !== "startupFailed") return;
     rec.startupError = message.error;
     this.log.error({ worker: rec.pid, error: message.error, event: "worker-startup-failed" }, "worker could not start");
     if (this.phase === "starting") this.stop(1, message.error);
@@ -254,6 +268,7 @@ export class Master {
   private async finish(): Promise<void> {
     await this.control?.close().catch(() => undefined);
     this.control = null;
+    await this.metrics.close().catch(() => undefined);
     this.log.info({ code: this.result.code, event: "stopped" }, "master stopped");
     this.finished(this.result);
   }

@@ -2,6 +2,7 @@ import { loadConfig, ConfigError, LOG_LEVELS } from "../config";
 import { createLogger, type Logger } from "../log";
 import { asMasterMessage, type WorkerMessage } from "./messages";
 import { startWorker, StartupError, type RunningWorker } from "./worker";
+import { MasterMetricsClient } from "./metrics-client";
 
 /**
  * The body of a cluster worker process (forked by the master from the code
@@ -14,6 +15,12 @@ export async function runWorkerProcess(argv: string[], env: Record<string, strin
   let shutdownRequested = false;
   let running: RunningWorker | null = null;
   let log: Logger | null = null;
+  let serving: RunningWorker | null = null;
+  const metricsClient = new MasterMetricsClient((message) => {
+    if (!process.send || !process.connected) return false;
+    process.send(message);
+    return true;
+  });
 
   const shutdown = (why: string) => {
     if (shutdownRequested && running === null) return;
@@ -39,6 +46,13 @@ export async function runWorkerProcess(argv: string[], env: Record<string, strin
     const message = asMasterMessage(raw);
     if (message?.cmd === "gracefulShutdown") shutdown("master");
     else if (message?.cmd === "logLevel" && log && (LOG_LEVELS.includes(message.level) || message.level === "silent")) log.level = message.level;
+    else if (message?.cmd === "collectMetrics" && serving) {
+      const { id } = message;
+      serving.metrics.snapshot().then(
+        (metrics) => send({ msg: "metrics", id, metrics }),
+        (err: unknown) => log?.warn({ err }, "could not collect this worker's metrics"),
+      );
+    } else if (message?.cmd === "clusterMetrics") metricsClient.onAnswer(message.id, message.contentType, message.text);
   });
 
   let config;
@@ -50,7 +64,8 @@ export async function runWorkerProcess(argv: string[], env: Record<string, strin
   }
   log = createLogger(config);
   try {
-    running = await startWorker(config, log);
+    running = await startWorker(config, log, { metricsSource: metricsClient.source });
+    serving = running;
   } catch (err) {
     if (!(err instanceof StartupError)) throw err;
     log.fatal({ err: err.cause ?? err }, err.message);

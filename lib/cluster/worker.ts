@@ -14,6 +14,9 @@ import { dropPrivileges } from "./privileges";
 import { RealtimeConnections } from "./realtime";
 import { startRealtime } from "../web/realtime";
 import { PgBus, type PgNotifier } from "../web/realtime/pg-bus";
+import { PluginHost } from "../plugins/host";
+import { WorkerMetrics } from "../metrics/worker-metrics";
+import type { MetricsSource } from "../metrics/serve";
 
 /** A running app server: its listening sockets, its bank, and how to stop it. */
 export interface RunningWorker {
@@ -29,6 +32,8 @@ export interface RunningWorker {
   port: number;
   /** The bounce port actually bound, or null. */
   bouncePort: number | null;
+  /** This worker's Prometheus metrics (the master gathers them from every worker). */
+  metrics: WorkerMetrics;
   /**
    * Ordered shutdown: stop accepting, ask realtime connections to reconnect
    * elsewhere, finish in-flight requests (cut after `graceMs`; `Infinity`
@@ -56,15 +61,23 @@ export class StartupError extends Error {
  * master owns the listening sockets (Node cluster), so a replacement worker
  * binds the same ports while the others keep serving.
  */
-export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opts: { now?: () => number } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Readonly<PumpConfig>,
+  log: Logger,
+  opts: { now?: () => number; metricsSource?: MetricsSource } = {},
+): Promise<RunningWorker> {
   const tls = config.key ? readTls(config) : null;
+  // Plugins first: they may add types to the schema the bank opens with.
+  const plugins = PluginHost.load(config.plugins, log);
   let bank: Bank;
   try {
-    bank = await openBank({ driver: config.driver, params: config.params, schema: SCHEMA, log });
+    bank = await openBank({ driver: config.driver, params: config.params, schema: plugins.schema(SCHEMA), log });
   } catch (err) {
     throw new StartupError(`Cannot open the "${config.driver}" database: ${(err as Error).message}`, "bank", { cause: err });
   }
-  const app = createApp(config, { bank, log, now: opts.now });
+  const metrics = new WorkerMetrics();
+  const realtime = new RealtimeConnections();
+  const app = createApp(config, { bank, log, now: opts.now, plugins, metrics, metricsSource: opts.metricsSource, realtime });
   let services: AppServices;
   try {
     services = await startAppServices(app);
@@ -78,7 +91,6 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
   const bounce = tls && config.bounce ? createBounceServer({ hostname: config.hostname, httpsPort: config.urlPort }, limits) : null;
   const upgrades = new UpgradeRoutes(server);
   const drainers = [new ConnectionDrainer(server, upgrades), ...(bounce ? [new ConnectionDrainer(bounce)] : [])];
-  const realtime = new RealtimeConnections();
   // WebSocket /main/realtime on this server; its sockets close with a reconnect hint via `realtime`.
   // On PostgreSQL, realtime updates go through the database (LISTEN/NOTIFY), so they reach every machine.
   // `sockjs: false` turns realtime off: no endpoint, so its upgrades get the router's 404.
@@ -118,7 +130,7 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
     closing ??= shutdown(drainers, realtime, services, bank, log, graceMs);
     return closing;
   };
-  return { server, bounce, bank, upgrades, realtime, port, bouncePort, close };
+  return { server, bounce, bank, upgrades, realtime, port, bouncePort, metrics, close };
 }
 
 /**

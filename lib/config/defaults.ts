@@ -15,6 +15,8 @@ export const NICKNAME_BLACKLIST: readonly string[] = [
   "sitemap.xml",
   "favicon.ico",
   "contribute.json",
+  "health",
+  "metrics",
 ];
 
 export const LOG_LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace"];
@@ -38,7 +40,8 @@ export const UNSHARED_DRIVERS: readonly string[] = ["memory", "disk", "leveldb"]
  *   default: short enough that a draining worker, which must wait for idle
  *   kept-alive connections to expire, is done in about 6 s),
  *   `httpHeadersTimeout` (20 s, also the life of a connection that never
- *   sends a byte) and `httpRequestTimeout` (300 s, Node's default: uploads).
+ *   sends a byte) and `httpRequestTimeout` (300 s, Node's default: uploads);
+ * - Prometheus metrics (`metricsPort`, `metricsToken`) are new and off.
  * `null` for address / urlPort / smtpfrom / controlSocket / datadir means
  * "derive it" (see derive.ts).
  */
@@ -106,6 +109,8 @@ export const DEFAULTS: Readonly<RawConfig> = {
   httpKeepAliveTimeout: 5000,
   httpHeadersTimeout: 20000,
   httpRequestTimeout: 300000,
+  metricsPort: null,
+  metricsToken: null,
 };
 
 /** Where `datadir` points when nobody set it (relative to the working directory). */

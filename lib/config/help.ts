@@ -36,6 +36,9 @@ Main keys (defaults in brackets):
                          and -Proto (true, a hop count, or its addresses)
   children [auto]        number of worker processes
   logLevel [info]        fatal, error, warn, info, debug or trace
+  metricsPort [none]     serve the cluster's Prometheus metrics on this port
+  metricsToken [none]    bearer token for /metrics (also on the main port)
+  plugins [[]]           plugin modules to load in every worker
 
 Environment variables:
   PUMPIO_<KEY> sets a key; case and underscores are ignored when matching

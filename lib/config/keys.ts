@@ -97,6 +97,8 @@ export const KEY_SPECS = {
   httpKeepAliveTimeout: ms(1000),
   httpHeadersTimeout: ms(1),
   httpRequestTimeout: ms(1),
+  metricsPort: port(true),
+  metricsToken: str(true),
 } as const satisfies Record<SettableKey, KeySpec>;
 
 export const SETTABLE_KEYS = Object.keys(KEY_SPECS) as SettableKey[];

@@ -27,14 +27,14 @@ function scrub(value: unknown): unknown {
 
 /**
  * A copy of the config safe to print or log: the session secret, SMTP and
- * spam-server secrets, configured clients' secrets, users' passwords and
+ * spam-server secrets, the metrics token, configured clients' secrets, users' passwords and
  * tokens, and password-like driver params (including passwords inside
  * connection URLs) become "[redacted]". Unset (null) secrets stay null so an
  * admin can see they are missing.
  */
 export function redactConfig(c: PumpConfig): Record<string, unknown> {
   const out = scrub(c) as Record<string, unknown>;
-  for (const k of ["secret", "smtppass", "spamclientsecret"] as const) {
+  for (const k of ["secret", "smtppass", "spamclientsecret", "metricsToken"] as const) {
     if (c[k] !== null) out[k] = REDACTED;
   }
   return out;

@@ -98,6 +98,10 @@ export interface PumpConfig {
   httpHeadersTimeout: number;
   /** Time allowed to receive a whole request, headers and body (new). */
   httpRequestTimeout: number;
+  /** Port on which the master serves the cluster's Prometheus metrics (new; null = no metrics port). */
+  metricsPort: number | null;
+  /** Bearer token for /metrics (new): on the main port when set (and required on metricsPort too). */
+  metricsToken: string | null;
 
   // Derived (computed by lib/config; setting them in a file is an error).
   /** Number of cluster workers: `children`, or an automatic count from the driver. */

@@ -10,7 +10,6 @@ import type { RawConfig, SettableKey } from "./types";
  * setting one stops pump. When a feature lands, delete its keys here.
  */
 export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {
-  plugins: "plugins",
   debugClient: "the unminified debug client",
 };
 

@@ -135,6 +135,26 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
   }
 }
 
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/** Metrics (new): the token must be hard to guess, and the metrics port must not clash with the others. */
+function checkMetrics(c: PumpConfig, ctx: ValidateContext): void {
+  if (c.metricsToken !== null && c.metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new ConfigError(`metricsToken (from ${origin(ctx, "metricsToken")}) is shorter than ${MIN_METRICS_TOKEN_LENGTH} characters: anyone could guess it. Use a long random string, e.g. the output of "openssl rand -hex 32".`);
+  }
+  if (c.metricsPort === null) return;
+  const taken: Array<[SettableKey, number]> = [["port", c.port]];
+  if (c.bounce && c.key !== null) taken.push(["bouncePort", c.bouncePort]);
+  for (const [k, p] of taken) {
+    if (p === c.metricsPort) {
+      throw new ConfigError(`metricsPort: ${c.metricsPort} (from ${origin(ctx, "metricsPort")}) is also ${k}; the metrics need a port of their own (or leave metricsPort unset and use metricsToken on the main port).`);
+    }
+  }
+  if (ctx.uid !== null && ctx.uid !== 0 && c.metricsPort < 1024) {
+    throw new ConfigError(`metricsPort: ${c.metricsPort} (from ${origin(ctx, "metricsPort")}) is below 1024, which only root may listen on, and pump runs as uid ${ctx.uid}. Use a port of 1024 or more.`);
+  }
+}
+
 /**
  * Checks rules that involve more than one key or the environment. Each
  * failure throws one ConfigError naming the key, where it was set and what
@@ -150,4 +170,5 @@ export function validate(c: PumpConfig, ctx: ValidateContext, warnings: string[]
   if (ctx.listens === false) return;
   checkTls(c, ctx, warnings);
   checkPrivilegedPorts(c, ctx);
+  checkMetrics(c, ctx);
 }

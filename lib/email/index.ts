@@ -27,6 +27,8 @@ export interface EmailService {
   readonly settings: EmailSettings;
   /** Sends mail a previous worker left unsent (once per worker at startup); returns how many. */
   start(): Promise<number>;
+  /** Messages waiting to be sent (0 without smtpserver), for metrics. */
+  pending(): Promise<number>;
   /** Resolves when no message is being handed to the SMTP server. */
   idle(): Promise<void>;
   /** Stops sending (unsent mail stays queued in the bank). */
@@ -40,6 +42,8 @@ export interface EmailDeps {
   urls: UrlMaker;
   /** Epoch ms (default Date.now): tests move it to expire codes. */
   now?: () => number;
+  /** Told of each failed attempt to hand a message to the SMTP server (metrics). */
+  onSendFailure?: () => void;
 }
 
 /** Builds the email service; nothing is sent or connected until something asks. */
@@ -47,7 +51,7 @@ export function createEmail(deps: EmailDeps): EmailService {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ component: "mail" });
   const { config } = deps;
-  const outbox = config.smtpserver ? new MailOutbox(deps.bank, createMailer(config as MailerConfig), log, now) : null;
+  const outbox = config.smtpserver ? new MailOutbox(deps.bank, createMailer(config as MailerConfig), log, now, deps.onSendFailure) : null;
   const ctx: EmailContext = {
     config,
     bank: deps.bank,
@@ -67,6 +71,7 @@ export function createEmail(deps: EmailDeps): EmailService {
     recovery: new Recovery(ctx),
     notifications: new Notifications(ctx),
     start: async () => (outbox ? outbox.recover() : 0),
+    pending: async () => (outbox ? outbox.pending() : 0),
     idle: async () => outbox?.idle(),
     close: async () => outbox?.close(),
   };

@@ -37,7 +37,16 @@ export class MailOutbox {
     private readonly mailer: Mailer,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Told of each failed attempt (metrics). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
+
+  /** Messages recorded and not yet sent (site-wide), for metrics. */
+  async pending(): Promise<number> {
+    let n = 0;
+    await this.bank.scan<MailJob>(MAIL_JOB_TYPE, () => void n++);
+    return n;
+  }
 
   /** Records the message and starts sending it; resolves once it is recorded (never on SMTP). */
   async send(message: MailMessage): Promise<void> {
@@ -94,6 +103,7 @@ export class MailOutbox {
       await this.forget(job);
       return;
     } catch (err) {
+      this.onFailure();
       job.attempts += 1;
       const delay = RETRY_DELAYS_MS[job.attempts - 1];
       // The address is logged so an admin can tell whom a lost message was for.

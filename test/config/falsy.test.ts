@@ -81,6 +81,8 @@ const TABLE: Record<keyof typeof KEY_SPECS, Row> = {
   httpKeepAliveTimeout: none(5000),
   httpHeadersTimeout: none(20000),
   httpRequestTimeout: none(300000),
+  metricsPort: is("metricsPort", null),
+  metricsToken: is("metricsToken", null),
 };
 
 function fromFile(key: string, value: unknown): PumpConfig {

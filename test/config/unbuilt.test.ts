@@ -19,9 +19,9 @@ function askingValue(key: SettableKey): unknown {
 const notAvailable = (key: string) => new RegExp(`^${key} \\(from .*\\) is set, but .* is not available in this version of pump\\.io: remove "${key}"`);
 
 describe("keys of features that are not built yet", () => {
-  it("include plugins, and no longer email, uploads, the firehose or spam checking", () => {
-    for (const k of ["plugins"]) assert.ok(k in UNBUILT_KEYS, k);
-    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads", "firehose", "spamhost", "spamclientid", "spamclientsecret"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
+  it("include the debug client, and no longer email, uploads, plugins, the firehose or spam checking", () => {
+    for (const k of ["debugClient"]) assert.ok(k in UNBUILT_KEYS, k);
+    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads", "plugins", "firehose", "spamhost", "spamclientid", "spamclientsecret"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
   });
 
   for (const key of Object.keys(UNBUILT_KEYS) as SettableKey[]) {
@@ -35,7 +35,7 @@ describe("keys of features that are not built yet", () => {
 
   it("accept every falsy value and the defaults", () => {
     // smtpport and smtptimeout cannot be off (null = their default; 0 is no port or timeout).
-    const offOf = (k: string, off: unknown): unknown => (k === "smtpport" || k === "smtptimeout" ? null : k === "plugins" && off !== null ? [] : off);
+    const offOf = (k: string, off: unknown): unknown => (k === "smtpport" || k === "smtptimeout" ? null : off);
     for (const off of [false, null, "", 0]) {
       const file = writeConfig(tmp(), "pump.json", Object.fromEntries(Object.keys(UNBUILT_KEYS).map((k) => [k, offOf(k, off)])));
       load({ argv: ["-c", file] });
@@ -46,7 +46,7 @@ describe("keys of features that are not built yet", () => {
 
 describe("bin/pump refuses a key of an unbuilt feature", () => {
   const cases: Array<[string, string[], Record<string, string>]> = [
-    ["plugins", ["--plugins", "pump-plugin-x"], {}],
+    ["debugClient", [], { PUMPIO_DEBUGCLIENT: "true" }],
   ];
   for (const [key, args, env] of cases) {
     it(`${key}: exit 1 and one line naming it`, async () => {
@@ -72,6 +72,6 @@ describe("--help claims only what works", () => {
   it("offers no key of an unbuilt feature", () => {
     const text = helpText();
     for (const key of Object.keys(UNBUILT_KEYS)) assert.doesNotMatch(text, new RegExp(`\\b${key}\\b|PUMPIO_${key}\\b`, "i"), key);
-    assert.doesNotMatch(text, /plugin/i);
+    assert.doesNotMatch(text, /debug client/i);
   });
 });
