@@ -51,6 +51,8 @@ export interface RouterContext {
 
 /** Background work of a running app, stopped before the bank is closed. */
 export interface AppServices {
+  /** Resolves when the background jobs this process started (fan-out) have finished: for tests. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
   return {
+    idle: () => ctx.engine.queue.drain(),
     async close() {
       oauth.stop();
       ctx.web.store.stopCleanup();

@@ -25,6 +25,8 @@ export interface RunningWorker {
   upgrades: UpgradeRoutes;
   /** Where long-lived (realtime) connections register their "close with reconnect hint" callback. */
   realtime: RealtimeConnections;
+  /** Resolves when the background jobs this worker started (fan-out after a post) have finished: for tests. */
+  idle(): Promise<void>;
   /** The port actually bound (differs from config.port when that is 0). */
   port: number;
   /** The bounce port actually bound, or null. */
@@ -118,7 +120,7 @@ export async function startWorker(config: Readonly<PumpConfig>, log: Logger, opt
     closing ??= shutdown(drainers, realtime, services, bank, log, graceMs);
     return closing;
   };
-  return { server, bounce, bank, upgrades, realtime, port, bouncePort, close };
+  return { server, bounce, bank, upgrades, realtime, port, bouncePort, close, idle: () => services.idle() };
 }
 
 /**
