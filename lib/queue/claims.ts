@@ -19,10 +19,11 @@ export interface Claimer {
   /** Claims this job if it is ready, due and not held by a live claim. */
   claimOne(id: string, now: number): Promise<Claim | null>;
   /**
-   * Claims up to `limit` due jobs not in `skip`; null when this claimer has
-   * no batch claim (the queue then reads candidates and claims one by one).
+   * Claims up to `limit` due jobs of `kinds` not in `skip`; null when this
+   * claimer has no batch claim (the queue then reads candidates and claims
+   * one by one).
    */
-  claimDue(limit: number, skip: Set<string>, now: number): Promise<Claim[] | null>;
+  claimDue(limit: number, skip: Set<string>, now: number, kinds: string[]): Promise<Claim[] | null>;
 }
 
 /**

@@ -126,13 +126,15 @@ export class JobQueue {
     if (this.closed) return 0;
     const now = this.now();
     const room = Math.max(0, this.concurrency - this.running.size);
-    const batch = await this.claimer.claimDue(room, new Set(this.running.keys()), now);
+    // Only kinds this queue handles: other queues on the bank (mail, delivery) take theirs.
+    const kinds = [...this.handlers.keys()];
+    const batch = await this.claimer.claimDue(room, new Set(this.running.keys()), now, kinds);
     if (batch) {
       for (const c of batch) void this.track(c.job.id, this.runClaimed(c));
       return batch.length;
     }
     const ready = await this.bank.search<Job>(JOB_TYPE, { state: "ready" });
-    const due = ready.filter((j) => j.due <= now && !this.running.has(j.id)).sort((a, b) => a.due - b.due);
+    const due = ready.filter((j) => j.due <= now && !this.running.has(j.id) && this.handlers.has(j.kind)).sort((a, b) => a.due - b.due);
     const started = due.slice(0, room);
     for (const j of started) void this.runNow(j.id);
     return started.length;

@@ -35,15 +35,15 @@ export class PgClaimer implements Claimer {
   ) {}
 
   async claimOne(id: string, now: number): Promise<Claim | null> {
-    const [claim] = await this.claim(1, [], now, id);
+    const [claim] = await this.claim(1, [], now, id, null);
     return claim ?? null;
   }
 
-  claimDue(limit: number, skip: Set<string>, now: number): Promise<Claim[]> {
-    return this.claim(limit, [...skip], now, null);
+  claimDue(limit: number, skip: Set<string>, now: number, kinds: string[]): Promise<Claim[]> {
+    return this.claim(limit, [...skip], now, null, kinds);
   }
 
-  private async claim(limit: number, skip: string[], now: number, only: string | null): Promise<Claim[]> {
+  private async claim(limit: number, skip: string[], now: number, only: string | null, kinds: string[] | null): Promise<Claim[]> {
     if (limit <= 0) return [];
     const lease = JSON.stringify({ holder: this.holder, expires: now + this.leaseMs });
     const rows = await this.pg.query<{ id: string; value: string }>(
@@ -55,11 +55,12 @@ export class PgClaimer implements Claimer {
            AND COALESCE((${J} -> 'lease' ->> 'expires')::bigint, 0) <= $2::bigint
            AND NOT (id = ANY($5::text[]))
            AND ($6::text IS NULL OR id = $6::text)
+           AND ($7::text[] IS NULL OR ${J} ->> 'kind' = ANY($7::text[]))
          ORDER BY (${J} ->> 'due')::bigint
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
        RETURNING id, value`,
-      [JOB_TYPE, now, lease, limit, skip, only],
+      [JOB_TYPE, now, lease, limit, skip, only, kinds],
     );
     return rows.map((r) => this.held(JSON.parse(r.value) as Job));
   }

@@ -54,14 +54,14 @@ test("on PostgreSQL one batch claim and a concurrent one never share a job; an e
   const now = () => clock;
   const ca = new PgClaimer(a, pgQueryOf(a)!, "worker-a", 60_000, now);
   const cb = new PgClaimer(b, pgQueryOf(b)!, "worker-b", 60_000, now);
-  const [ga, gb] = await Promise.all([ca.claimDue(30, new Set(), clock), cb.claimDue(30, new Set(), clock)]);
+  const [ga, gb] = await Promise.all([ca.claimDue(30, new Set(), clock, ["x"]), cb.claimDue(30, new Set(), clock, ["x"])]);
   const ids = [...ga, ...gb].map((c) => c.job.id);
   assert.equal(ids.length, 40, "between them they hold every job");
   assert.equal(new Set(ids).size, 40, "no job is held by both");
-  assert.deepEqual(await ca.claimDue(10, new Set(), clock), [], "held jobs are not claimed again while their lease lives");
+  assert.deepEqual(await ca.claimDue(10, new Set(), clock, ["x"]), [], "held jobs are not claimed again while their lease lives");
   // worker-b dies: after its lease, its jobs are claimed by worker-a.
   clock += 60_001;
-  const taken = await ca.claimDue(100, new Set(), clock);
+  const taken = await ca.claimDue(100, new Set(), clock, ["x"]);
   assert.deepEqual(taken.map((c) => c.job.id).sort(), ids.sort(), "every claim expired, so all are claimable");
   for (const c of taken) await c.finish();
   assert.equal(await q.depth(), 0);
