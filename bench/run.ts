@@ -11,6 +11,7 @@ import { runApiBench } from "./api";
 import { runRollingRestartBench } from "./rolling-restart";
 import { runWebBench } from "./web";
 import { runStreamsBench } from "./streams";
+import { runFanoutBench } from "./fanout";
 
 interface Benchmark {
   name: string;
@@ -23,6 +24,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "api", run: () => runApiBench() },
   { name: "web", run: () => runWebBench() },
   { name: "streams", run: () => runStreamsBench() },
+  { name: "fanout", run: () => runFanoutBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");
