@@ -12,6 +12,7 @@ import { runRollingRestartBench } from "./rolling-restart";
 import { runWebBench } from "./web";
 import { runStreamsBench } from "./streams";
 import { runHttpBench } from "./http";
+import { runFanoutBench } from "./fanout";
 
 interface Benchmark {
   name: string;
@@ -28,6 +29,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "api", run: () => runApiBench() },
   { name: "web", run: () => runWebBench() },
   { name: "streams", run: () => runStreamsBench() },
+  { name: "fanout", run: () => runFanoutBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");

@@ -71,6 +71,8 @@ export interface RouterContext {
 
 /** Background work of a running app, stopped before the bank is closed. */
 export interface AppServices {
+  /** Resolves when the background jobs this process started (fan-out) have finished: for tests. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -231,6 +233,7 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
   const dialbackSweep = ctx.federation.startSweeps();
   return {
+    idle: () => ctx.engine.queue.drain(),
     async close() {
       dialbackSweep.stop();
       ctx.federation.close();

@@ -41,8 +41,10 @@ export interface EngineOptions {
   /** Remote recipients (federation); without it they are logged and skipped. */
   remote?: RemoteDelivery | null;
   /**
-   * "inline" (default): a post returns after local inboxes are filled.
-   * "background": a post returns once the delivery job is recorded.
+   * "background" (default): a post returns once the activity and its
+   * delivery job are stored (the poster's own outbox and inbox included);
+   * followers' and groups' inboxes are filled by the job queue.
+   * "inline": a post returns after local inboxes are filled.
    */
   delivery?: "inline" | "background";
   /** Job queue settings (lease, poll interval, retries). */
@@ -167,7 +169,7 @@ export function createEngine(opts: EngineOptions): Engine {
       if (opts.onDelivered) await reportDelivered(ctx, act, r.local, opts.onDelivered);
       opts.onDistributed?.(act, r.local);
     },
-    (opts.delivery ?? "inline") === "inline",
+    (opts.delivery ?? "background") === "inline",
   );
   const core: Core = { ctx, queue, hooks: opts.hooks };
   const viewerFor = (nickname: string): Viewer => ({ nickname, personId: ctx.people.personId(nickname) });

@@ -12,6 +12,10 @@ Commands:
   loglevel LEVEL    set the log level of the master and all workers
                     (${LOG_LEVELS.join(", ")}, or "restore" for the configured one)
   version           print the version of the running master
+  jobs              list the parked jobs of the job queue: jobs that failed
+                    every retry (kind, id, attempts, last error, when parked)
+  jobs retry ID     put one parked job back in the queue, due now
+  jobs retry --all  put every parked job back in the queue
 
 Options:
   -s, --socket PATH   the control socket (the server's controlSocket setting;
@@ -30,6 +34,30 @@ const RESTART_REFUSALS: Record<string, string> = {
   incompatibility: "refused: the code now on disk is not compatible with the running master (its restart epoch changed). Restart the pump process instead.",
   "not running": "refused: the server is still starting or is stopping; try again in a moment.",
 };
+
+/** Friendly explanations of the master's JOBS refusals. */
+const JOBS_REFUSALS: Record<string, string> = {
+  "no such parked job": "no parked job has that id (see `pumpctl jobs`).",
+  "bad driver": "the database driver keeps its data inside each worker (e.g. \"memory\"), so the master cannot see the job queue.",
+  unavailable: "this server does not report its job queue.",
+  failed: "the server could not read its job queue; see its log.",
+};
+
+/** The JOBS answer (a JSON array) as a table for a terminal. */
+function parkedTable(json: string): string {
+  let jobs: { id: string; kind: string; attempts: number; lastError: string | null; parkedAt: number | null }[];
+  try {
+    jobs = JSON.parse(json);
+  } catch {
+    return `${json}\n`;
+  }
+  if (jobs.length === 0) return "No parked jobs.\n";
+  const rows = jobs.map((j) => [j.kind, j.id, String(j.attempts), j.parkedAt ? new Date(j.parkedAt).toISOString() : "-", (j.lastError ?? "-").replace(/\s+/g, " ").slice(0, 200)]);
+  const head = ["KIND", "ID", "ATTEMPTS", "PARKED", "LAST ERROR"];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]))).join("  ") + "\n";
+  return line(head) + rows.map(line).join("") + `${jobs.length} parked job${jobs.length === 1 ? "" : "s"}. Retry with: pumpctl jobs retry ID (or --all)\n`;
+}
 
 interface Output {
   out(text: string): void;
@@ -56,6 +84,8 @@ export async function main(argv: string[], _env: Record<string, string | undefin
       socket = value;
     } else if (arg.startsWith("--socket=")) {
       socket = arg.slice("--socket=".length);
+    } else if (arg === "--all" && words[0]?.toLowerCase() === "jobs") {
+      words.push(arg);
     } else if (arg.startsWith("-") && arg !== "-") {
       return usage(io, `unknown option ${arg}`);
     } else {
@@ -82,6 +112,12 @@ export async function main(argv: string[], _env: Record<string, string | undefin
       line = `LOGLEVEL ${level}`;
       break;
     }
+    case "jobs": {
+      if (params.length === 0) line = "JOBS";
+      else if (params[0].toLowerCase() === "retry" && params.length === 2) line = `JOBS RETRY ${params[1]}`;
+      else return usage(io, "jobs takes no arguments, or: retry ID, or: retry --all");
+      break;
+    }
     default:
       return usage(io, `unknown command "${command}"`);
   }
@@ -98,11 +134,13 @@ export async function main(argv: string[], _env: Record<string, string | undefin
   if (status === "ACK") {
     if (line === "RESTART") io.out("Zero-downtime restart started: the workers are being replaced one by one. Watch the server log for \"zero-downtime restart complete\".\n");
     else if (line === "VERSION") io.out(`${data}\n`);
+    else if (line === "JOBS") io.out(parkedTable(data));
+    else if (line.startsWith("JOBS RETRY")) io.out(`${data} parked job${data === "1" ? "" : "s"} put back in the queue.\n`);
     else io.out(`Log level set to ${line.split(" ")[1]}.\n`);
     return 0;
   }
   if (status === "NACK") {
-    const explained = line === "RESTART" ? RESTART_REFUSALS[data] : undefined;
+    const explained = line === "RESTART" ? RESTART_REFUSALS[data] : line.startsWith("JOBS") ? JOBS_REFUSALS[data] : undefined;
     io.err(`pumpctl: ${explained ?? `the server refused ${line.split(" ")[0]}: ${data}`}\n`);
     return 1;
   }

@@ -10,9 +10,11 @@ export interface ControlHandlers {
   setLogLevel(level: string): boolean;
   /** Starts a zero-downtime restart; a refusal carries the NACK reason. */
   restart(): { ok: true } | { ok: false; reason: string };
+  /** JOBS [RETRY <id>|--all]: the parked jobs of the queue, or putting them back (jobs-control.ts). */
+  jobs?(params: string[]): Promise<string>;
 }
 
-export const CONTROL_COMMANDS = ["CMDS", "VERSION", "EASTER", "LOGLEVEL", "RESTART"] as const;
+export const CONTROL_COMMANDS = ["CMDS", "VERSION", "EASTER", "LOGLEVEL", "RESTART", "JOBS"] as const;
 /** Longest request line we buffer; anything longer is a misbehaving client. */
 const MAX_LINE = 4096;
 const PROBE_TIMEOUT_MS = 1000;
@@ -28,7 +30,7 @@ export interface ControlSocket {
  * (any case) and space-separated parameters; `ACK [data]` or `NACK <reason>`.
  * Returns null for a blank line (ignored, no reply).
  */
-export function answerControlLine(line: string, handlers: ControlHandlers, log: Logger): string | null {
+export function answerControlLine(line: string, handlers: ControlHandlers, log: Logger): string | Promise<string> | null {
   const words = line.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
   const cmd = words[0].toUpperCase();
@@ -51,6 +53,14 @@ export function answerControlLine(line: string, handlers: ControlHandlers, log: 
       const outcome = handlers.restart();
       return outcome.ok ? "ACK" : `NACK ${outcome.reason}`;
     }
+    case "JOBS": {
+      log.info({ socketCmd: cmd, params: words.slice(1, 3) }, "received JOBS over control socket");
+      if (!handlers.jobs) return "NACK unavailable";
+      return handlers.jobs(words.slice(1)).catch((err: unknown) => {
+        log.error({ err, socketCmd: cmd }, "JOBS failed");
+        return "NACK failed";
+      });
+    }
     default:
       log.warn({ socketCmd: words[0].slice(0, 64) }, "unknown control command rejected");
       return "NACK unknown";
@@ -60,6 +70,8 @@ export function answerControlLine(line: string, handlers: ControlHandlers, log: 
 /** Serves one client: pipelined lines in, one reply line per non-blank line out. */
 function serveClient(socket: net.Socket, handlers: ControlHandlers, log: Logger): void {
   let buffer = "";
+  // Replies go out in request order, also when one (JOBS) takes a while.
+  let replies: Promise<void> = Promise.resolve();
   socket.setEncoding("utf8");
   // The client may hang up at any time; replies to a gone client are dropped.
   socket.on("error", () => undefined);
@@ -70,7 +82,11 @@ function serveClient(socket: net.Socket, handlers: ControlHandlers, log: Logger)
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       const reply = answerControlLine(line, handlers, log);
-      if (reply !== null && socket.writable) socket.write(`${reply}\n`);
+      if (reply === null) continue;
+      replies = replies.then(async () => {
+        const text = await reply;
+        if (socket.writable) socket.write(`${text}\n`);
+      });
     }
     if (buffer.length > MAX_LINE) {
       if (socket.writable) socket.end("NACK too long\n");

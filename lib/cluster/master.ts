@@ -6,6 +6,7 @@ import type { Logger } from "../log";
 import { DEFAULT_BACKOFF, RespawnBackoff, type BackoffOptions } from "./backoff";
 import { ControlSocketError, openControlSocket, type ControlSocket } from "./control";
 import { readRestartEpoch } from "./epoch-reader";
+import { jobsCommand } from "./jobs-control";
 import { asWorkerMessage, type MasterMessage } from "./messages";
 import { relayRealtime } from "./realtime-relay";
 import { MasterMetrics } from "./master-metrics";
@@ -105,6 +106,7 @@ export class Master {
         version: () => this.opts.version,
         setLogLevel: (level) => this.setLogLevel(level),
         restart: () => this.requestRestart("control socket"),
+        jobs: jobsCommand(this.config, this.log),
       }, this.log);
     } catch (err) {
       // Serving matters more than the control socket; SIGUSR2 still restarts.

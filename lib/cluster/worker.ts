@@ -28,6 +28,8 @@ export interface RunningWorker {
   upgrades: UpgradeRoutes;
   /** Where long-lived (realtime) connections register their "close with reconnect hint" callback. */
   realtime: RealtimeConnections;
+  /** Resolves when the background jobs this worker started (fan-out after a post) have finished: for tests. */
+  idle(): Promise<void>;
   /** The port actually bound (differs from config.port when that is 0). */
   port: number;
   /** The bounce port actually bound, or null. */
@@ -130,7 +132,7 @@ export async function startWorker(
     closing ??= shutdown(drainers, realtime, services, bank, log, graceMs);
     return closing;
   };
-  return { server, bounce, bank, upgrades, realtime, port, bouncePort, metrics, close };
+  return { server, bounce, bank, upgrades, realtime, port, bouncePort, metrics, close, idle: () => services.idle() };
 }
 
 /**

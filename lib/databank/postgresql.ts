@@ -196,6 +196,15 @@ export class PostgresDatabank extends Databank {
     };
   }
 
+  /**
+   * One SQL statement on a pooled connection, outside databank's interface:
+   * for the job queue's claim (`FOR UPDATE SKIP LOCKED`, queue/pg-claim.ts),
+   * which databank's operations cannot express. Returns the rows.
+   */
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.withClient(async (c) => (await c.query(sql, params)).rows as R[]);
+  }
+
   /** A whole-value write: one statement (no transaction) unless the value is an array. */
   private write<T>(value: unknown, cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
     if (Array.isArray(value)) this.tx(cb, work);

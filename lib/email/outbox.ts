@@ -1,133 +1,106 @@
 import { randomUUID } from "node:crypto";
 import { NoSuchThingError, type Bank } from "../databank";
 import type { Logger } from "../log";
+import { JobQueue, type Job } from "../queue/job-queue";
+import type { RetryPolicy } from "../queue/retry";
 import type { MailMessage, Mailer } from "./mailer";
 
-/** Databank type of mail waiting to be sent. */
+/** The job kind of one message to send. */
+export const EMAIL_JOB = "email";
+/** Mail records of the version before the job queue, moved into it by `recover()`. */
 export const MAIL_JOB_TYPE = "mailjob";
 
-/** Delays before the second and third attempts; after the last, the message is dropped (logged). */
-export const RETRY_DELAYS_MS: readonly number[] = [60_000, 10 * 60_000];
-
-/** How long a job being sent belongs to the worker sending it (others leave it alone at startup). */
-const LEASE_MS = 5 * 60_000;
-
-interface MailJob {
-  id: string;
-  message: MailMessage;
-  attempts: number;
-  /** Epoch ms until which a worker is (or will be) sending it. */
-  leaseUntil: number;
-}
+/** Three attempts: now, about a minute later, then some minutes later; then the job is parked (pumpctl jobs). */
+export const MAIL_RETRY: RetryPolicy = { baseDelayMs: 60_000, maxDelayMs: 10 * 60_000, maxAttempts: 3 };
 
 /**
  * Mail that must not hold up the request that caused it. `send` records
- * the message in the bank and returns; the SMTP exchange happens after,
- * with retries. A message cut short by a crash or restart is sent by the
- * next worker to start (`recover`). A dead SMTP server costs log lines,
- * never an error for the caller.
+ * the message as a job in the bank's job queue (kind "email") and returns;
+ * the SMTP exchange happens after, with retries. The queue's claim makes
+ * each message go out once, however many workers start at the same time,
+ * and a message cut short by a crash or restart is sent by another worker
+ * once its claim expires. A dead SMTP server costs log lines, never an
+ * error for the caller.
  */
 export class MailOutbox {
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private readonly jobs: JobQueue;
 
   constructor(
     private readonly bank: Bank,
     private readonly mailer: Mailer,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
     /** Told of each failed attempt (metrics). */
     private readonly onFailure: () => void = () => undefined,
-  ) {}
+  ) {
+    this.jobs = new JobQueue(bank, log.child({ component: "queue" }), { retry: MAIL_RETRY, now, leaseMs: 5 * 60_000 });
+    this.jobs.handle(EMAIL_JOB, (payload, job) => this.deliver(payload as MailMessage, job));
+  }
 
   /** Messages recorded and not yet sent (site-wide), for metrics. */
-  async pending(): Promise<number> {
-    let n = 0;
-    await this.bank.scan<MailJob>(MAIL_JOB_TYPE, () => void n++);
-    return n;
+  pending(): Promise<number> {
+    return this.jobs.depth(EMAIL_JOB);
   }
 
   /** Records the message and starts sending it; resolves once it is recorded (never on SMTP). */
   async send(message: MailMessage): Promise<void> {
-    const job: MailJob = { id: randomUUID(), message, attempts: 0, leaseUntil: this.now() + LEASE_MS };
+    let job: Job;
     try {
-      await this.bank.save(MAIL_JOB_TYPE, job.id, job);
+      job = await this.jobs.add(EMAIL_JOB, `${EMAIL_JOB}:${randomUUID()}`, message);
     } catch (err) {
       // Not recorded: still try once, so a storage hiccup does not lose it silently.
       this.log.error({ err, subject: message.subject }, "could not record mail; sending without retry");
+      void this.mailer.send(message).catch((e: unknown) => this.log.error({ err: e, to: message.to, subject: message.subject }, "sending mail failed; giving up"));
+      return;
     }
-    if (!this.closed) this.attempt(job);
+    void this.jobs.runNow(job.id);
   }
 
   /** Resolves when nothing is being sent right now (retries scheduled for later don't count). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  idle(): Promise<void> {
+    return this.jobs.drain();
   }
 
-  /** Sends the jobs a previous worker left unsent (call once at startup); returns how many. */
+  /** Starts sending mail that is due (left by a stopped worker, or waiting for a retry), then polls; returns how many it started now. */
   async recover(): Promise<number> {
-    const now = this.now();
-    const jobs: MailJob[] = [];
-    await this.bank.scan<MailJob>(MAIL_JOB_TYPE, (j) => {
-      if (j && typeof j.id === "string" && !(j.leaseUntil > now)) jobs.push(j);
-    });
-    for (const job of jobs) {
-      job.leaseUntil = now + LEASE_MS;
-      await this.bank.save(MAIL_JOB_TYPE, job.id, job);
-      this.attempt(job);
-    }
-    return jobs.length;
+    await this.adoptLegacy();
+    const started = await this.jobs.poll();
+    this.jobs.start();
+    return started;
   }
 
-  /** Stops retrying, closes the connection after what is being sent; unsent jobs stay for `recover`. */
+  /** Stops taking jobs, waits for what is being sent, closes the connection; unsent jobs stay in the bank. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.idle();
+    await this.jobs.close();
     this.mailer.close();
   }
 
-  private attempt(job: MailJob): void {
-    const p = this.run(job).catch((err: unknown) => this.log.error({ err }, "mail outbox failed"));
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
-  }
-
-  private async run(job: MailJob): Promise<void> {
-    const { to, subject } = job.message;
+  private async deliver(message: MailMessage, job: Job): Promise<void> {
+    const { to, subject } = message;
     try {
-      await this.mailer.send(job.message);
-      this.log.info({ subject }, "message sent");
-      await this.forget(job);
-      return;
+      await this.mailer.send(message);
     } catch (err) {
       this.onFailure();
-      job.attempts += 1;
-      const delay = RETRY_DELAYS_MS[job.attempts - 1];
+      const attempts = job.attempts + 1;
       // The address is logged so an admin can tell whom a lost message was for.
-      this.log.error({ err, to, subject, attempts: job.attempts }, delay === undefined ? "sending mail failed; giving up" : "sending mail failed; will retry");
-      if (delay === undefined || this.closed) {
-        if (delay === undefined) await this.forget(job);
-        return;
-      }
-      job.leaseUntil = this.now() + delay + LEASE_MS;
-      await this.bank.save(MAIL_JOB_TYPE, job.id, job);
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        if (!this.closed) this.attempt(job);
-      }, delay);
-      t.unref();
-      this.timers.add(t);
+      const last = attempts >= MAIL_RETRY.maxAttempts;
+      this.log.error({ err, to, subject, attempts }, last ? "sending mail failed; giving up" : "sending mail failed; will retry");
+      throw err;
     }
+    this.log.info({ subject }, "message sent");
   }
 
-  private async forget(job: MailJob): Promise<void> {
-    try {
-      await this.bank.del(MAIL_JOB_TYPE, job.id);
-    } catch (err) {
-      if (!(err instanceof NoSuchThingError)) throw err;
+  /** Moves unsent mail of the earlier outbox (its own records) into the job queue. */
+  private async adoptLegacy(): Promise<void> {
+    const legacy: { id: string; message: MailMessage }[] = [];
+    await this.bank.scan<{ id: string; message: MailMessage }>(MAIL_JOB_TYPE, (j) => {
+      if (j && typeof j.id === "string" && j.message) legacy.push(j);
+    });
+    for (const { id, message } of legacy) {
+      await this.jobs.add(EMAIL_JOB, `${EMAIL_JOB}:${id}`, message);
+      await this.bank.del(MAIL_JOB_TYPE, id).catch((err: unknown) => {
+        if (!(err instanceof NoSuchThingError)) throw err;
+      });
     }
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { AlreadyExistsError, NoSuchThingError, type Bank } from "../databank";
 import type { Logger } from "../log";
 import { OAuthError, OAuthMessages } from "./errors";
+import { startPeriodic } from "../queue/periodic";
 
 /** Timestamps further than this from server time are refused (seconds). */
 export const TIMESTAMP_WINDOW_S = 300;
@@ -62,30 +63,30 @@ export async function purgeNonces(bank: Bank, now = Date.now()): Promise<number>
   return stale.length;
 }
 
-/** A periodic task that can be stopped. */
+/** A periodic task that can be stopped; `tick` runs one attempt now (tests). */
 export interface Stoppable {
   stop(): void;
+  /** The purge's count when this process ran it now, or null when another worker had this period. */
+  tick?(now?: number): Promise<unknown>;
 }
 
 /**
  * Purges old nonces every `intervalMs` (config `cleanupNonce`; 0 or less
- * disables). The timer is unref'd so it never keeps a process alive.
+ * disables), in one worker only per period: the purge scans the whole
+ * nonce table, so N workers (or machines) on one bank must not all do it
+ * (queue/periodic.ts holds the claim in the bank). The timer is unref'd.
  */
 export function startNonceCleanup(bank: Bank, intervalMs: number, log: Logger): Stoppable {
-  if (!(intervalMs > 0)) return { stop() {} };
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    purgeNonces(bank)
-      .then((n) => log.debug({ purged: n }, "purged old OAuth nonces"))
-      .catch((err: unknown) => log.warn({ err }, "could not purge old OAuth nonces"))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return startPeriodic(bank, {
+    name: "nonce-purge",
+    intervalMs,
+    log,
+    run: async () => {
+      const purged = await purgeNonces(bank);
+      log.debug({ purged }, "purged old OAuth nonces");
+      return purged;
+    },
+  });
 }
 
 /**

@@ -1,28 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { AlreadyExistsError, type Bank } from "../databank";
 import type { Logger } from "../log";
-import { claim, releaseAll, renew, type Lease } from "./lease";
+import { LeaseClaimer, type Claim, type Claimer } from "./claims";
+import type { Job } from "./job";
+import { PgClaimer, pgQueryOf } from "./pg-claim";
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from "./retry";
-import { JOB_TYPE, LEASE_TYPE } from "./schema";
+import { JOB_TYPE } from "./schema";
 
-/**
- * A job in the bank. `state` is "ready" (waiting for `due`) or "parked"
- * (gave up after the retry policy's attempts; kept for the admin).
- */
-export interface Job {
-  id: string;
-  kind: string;
-  payload: unknown;
-  state: "ready" | "parked";
-  /** ms since the epoch: not run before this */
-  due: number;
-  /** failed attempts so far */
-  attempts: number;
-  /** the claim number the next run takes (see lease.ts) */
-  nextClaim: number;
-  enqueued: number;
-  lastError?: string;
-}
+export type { Job };
 
 /** Runs one job. It must be idempotent: a job may run again after a crash. */
 export type JobHandler = (payload: unknown, job: Job) => Promise<void>;
@@ -44,8 +29,10 @@ export interface JobQueueOptions {
  * machine on the same bank. `add` stores a job (idempotent on its id);
  * a worker runs it right away if it can claim it, and every worker polls
  * for due jobs, so a job added by a process that then died still runs.
- * A claim is a lease that expires (lease.ts): a crashed worker's job is
- * taken over, and no job runs twice at the same time. Failures are retried
+ * A claim is a lease that expires: a crashed worker's job is taken over,
+ * and no job runs twice at the same time. On PostgreSQL, jobs are claimed
+ * with `FOR UPDATE SKIP LOCKED` (pg-claim.ts); on other drivers, with lease
+ * records made by the bank's atomic create (lease.ts). Failures are retried
  * with exponential backoff and jitter up to the policy's attempts, then
  * parked with a log line (`parked()` lists them).
  */
@@ -61,6 +48,7 @@ export class JobQueue {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
+  private readonly claimer: Claimer;
 
   constructor(
     private readonly bank: Bank,
@@ -72,6 +60,8 @@ export class JobQueue {
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.now = opts.now ?? Date.now;
     this.concurrency = opts.concurrency ?? 16;
+    const pg = pgQueryOf(bank);
+    this.claimer = pg ? new PgClaimer(bank, pg, this.holder, this.leaseMs, this.now) : new LeaseClaimer(bank, this.holder, this.leaseMs, this.now);
   }
 
   /** Registers the handler of a kind of job (before `start`). */
@@ -102,7 +92,12 @@ export class JobQueue {
     const current = this.running.get(id);
     if (current) return current;
     if (this.closed) return Promise.resolve();
-    const run = this.claimAndRun(id)
+    return this.track(id, this.claimAndRun(id));
+  }
+
+  /** Keeps a run in `running` until it ends; its errors are logged (the job stays queued). */
+  private track(id: string, work: Promise<void>): Promise<void> {
+    const run = work
       .catch((err: unknown) => this.log.error({ err, job: id }, "job queue error (the job stays queued)"))
       .finally(() => this.running.delete(id));
     this.running.set(id, run);
@@ -130,9 +125,16 @@ export class JobQueue {
   async poll(): Promise<number> {
     if (this.closed) return 0;
     const now = this.now();
-    const ready = await this.bank.search<Job>(JOB_TYPE, { state: "ready" });
-    const due = ready.filter((j) => j.due <= now && !this.running.has(j.id)).sort((a, b) => a.due - b.due);
     const room = Math.max(0, this.concurrency - this.running.size);
+    // Only kinds this queue handles: other queues on the bank (mail, delivery) take theirs.
+    const kinds = [...this.handlers.keys()];
+    const batch = await this.claimer.claimDue(room, new Set(this.running.keys()), now, kinds);
+    if (batch) {
+      for (const c of batch) void this.track(c.job.id, this.runClaimed(c));
+      return batch.length;
+    }
+    const ready = await this.bank.search<Job>(JOB_TYPE, { state: "ready" });
+    const due = ready.filter((j) => j.due <= now && !this.running.has(j.id) && this.handlers.has(j.kind)).sort((a, b) => a.due - b.due);
     const started = due.slice(0, room);
     for (const j of started) void this.runNow(j.id);
     return started.length;
@@ -157,42 +159,50 @@ export class JobQueue {
     return this.bank.search<Job>(JOB_TYPE, { state: "parked" });
   }
 
-  /** Jobs waiting (ready, due or not). */
-  async depth(): Promise<number> {
-    return (await this.bank.search<Job>(JOB_TYPE, { state: "ready" })).length;
+  /** Jobs waiting (ready, due or not), of every kind or of one. */
+  async depth(kind?: string): Promise<number> {
+    const ready = await this.bank.search<Job>(JOB_TYPE, { state: "ready" });
+    return kind === undefined ? ready.length : ready.filter((j) => j.kind === kind).length;
   }
 
   /** Puts a parked job back in the queue, due now, with its attempts reset. */
   async retryParked(id: string): Promise<boolean> {
     const job = await this.bank.find<Job>(JOB_TYPE, id);
     if (!job || job.state !== "parked") return false;
-    await this.bank.save(JOB_TYPE, id, { ...job, state: "ready", due: this.now(), attempts: 0 });
+    await this.bank.save(JOB_TYPE, id, { ...job, state: "ready", due: this.now(), attempts: 0, parkedAt: undefined, lease: null });
     return true;
+  }
+
+  /** Puts every parked job back in the queue; returns how many. */
+  async retryAllParked(): Promise<number> {
+    let n = 0;
+    for (const job of await this.parked()) if (await this.retryParked(job.id)) n++;
+    return n;
   }
 
   private async claimAndRun(id: string): Promise<void> {
     const job = await this.bank.find<Job>(JOB_TYPE, id);
     if (!job || job.state !== "ready" || job.due > this.now()) return;
-    const handler = this.handlers.get(job.kind);
-    if (!handler) {
+    if (!this.handlers.has(job.kind)) {
       this.log.warn({ job: id, kind: job.kind }, "no handler for this kind of job; left in the queue");
       return;
     }
-    const claimed = await claim(this.bank, id, job.nextClaim, this.holder, this.leaseMs, this.now());
-    if (!claimed) return;
-    // A claim taken from a stale read may be of a job another worker just finished.
-    const fresh = await this.bank.find<Job>(JOB_TYPE, id);
-    if (!fresh || fresh.state !== "ready") {
-      await this.bank.del(LEASE_TYPE, claimed.lease.id).catch(() => undefined);
-      return;
-    }
-    await this.execute(fresh, handler, claimed.lease, claimed.claim);
+    const claimed = await this.claimer.claimOne(id, this.now());
+    if (claimed) await this.runClaimed(claimed);
   }
 
-  private async execute(job: Job, handler: JobHandler, lease: Lease, claimNo: number): Promise<void> {
+  private async runClaimed(claim: Claim): Promise<void> {
+    const { job } = claim;
+    const handler = this.handlers.get(job.kind);
+    if (!handler) {
+      // Another kind of worker's job (claimed by a batch): give it back at once.
+      this.log.warn({ job: job.id, kind: job.kind }, "no handler for this kind of job; left in the queue");
+      await claim.reschedule(job);
+      return;
+    }
     // Renew at a third of the lease, so a long job is never taken over while it runs.
     const renewal = setInterval(() => {
-      renew(this.bank, lease, this.leaseMs, this.now()).catch((err: unknown) => this.log.warn({ err, job: job.id }, "lease renewal failed"));
+      claim.renew().catch((err: unknown) => this.log.warn({ err, job: job.id }, "lease renewal failed"));
     }, Math.max(10, Math.floor(this.leaseMs / 3)));
     renewal.unref();
     let failure: unknown = null;
@@ -203,24 +213,20 @@ export class JobQueue {
     } finally {
       clearInterval(renewal);
     }
-    if (failure === null) {
-      await this.bank.del(JOB_TYPE, job.id).catch(() => undefined);
-      await releaseAll(this.bank, job.id, claimNo);
-      return;
-    }
-    await this.reschedule(job, failure, lease, claimNo);
+    if (failure === null) await claim.finish();
+    else await this.reschedule(claim, failure);
   }
 
-  private async reschedule(job: Job, failure: unknown, lease: Lease, claimNo: number): Promise<void> {
+  private async reschedule(claim: Claim, failure: unknown): Promise<void> {
+    const { job } = claim;
     const attempts = job.attempts + 1;
     const lastError = failure instanceof Error ? failure.message : String(failure);
     const parked = attempts >= this.retry.maxAttempts;
     const due = parked ? job.due : this.now() + retryDelay(this.retry, attempts);
-    const next: Job = { ...job, attempts, lastError, state: parked ? "parked" : "ready", due, nextClaim: claimNo + 1 };
-    await this.bank.save(JOB_TYPE, job.id, next);
-    await this.bank.del(LEASE_TYPE, lease.id).catch(() => undefined);
+    const next: Job = { ...job, attempts, lastError, state: parked ? "parked" : "ready", due, ...(parked ? { parkedAt: this.now() } : {}) };
+    await claim.reschedule(next);
     if (parked) {
-      this.log.error({ job: job.id, kind: job.kind, attempts, lastError }, "job parked after its last attempt; see the parked jobs");
+      this.log.error({ job: job.id, kind: job.kind, attempts, lastError }, "job parked after its last attempt; see the parked jobs (pumpctl jobs)");
     } else {
       this.log.warn({ job: job.id, kind: job.kind, attempts, retryInMs: due - this.now(), lastError }, "job failed; will retry");
     }

@@ -112,3 +112,48 @@ test("a remote activity is stored under its id, placed in the inbox, and checked
   assert.equal(again.content, got.content);
   await engine.queue.close();
 });
+
+test("by default a post answers before its fan-out; the poster's own outbox and inbox are filled first", { timeout: 60_000 }, async (t) => {
+  const { bank, close } = await openTestBank();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let remoteStarted = false;
+  // No `delivery` option: the default. The remote hook holds the job until released.
+  const engine = createEngine({
+    bank,
+    urls,
+    config: { site: "Test Site" },
+    log: silentLogger(),
+    remote: {
+      deliver: async () => {
+        remoteStarted = true;
+        await gate;
+      },
+    },
+  });
+  t.after(async () => {
+    release();
+    await engine.queue.close();
+    await close();
+  });
+  await register(engine, "alice", "bob");
+  await engine.queue.drain();
+  const act = await engine.postActivity(
+    "alice",
+    { object: { objectType: "note", content: "held" }, to: [{ objectType: "person", id: "acct:sam@remote.example" }, { objectType: "person", id: engine.personId("bob") }] },
+    CLIENT,
+  );
+  // The post has answered although its delivery job cannot finish yet.
+  const ids = async (nick: string, kind: "feed" | "inbox") =>
+    (kind === "feed" ? await engine.streams.feed(nick, "feed", {}, viewer(engine, nick)) : await engine.streams.inbox(nick, "inbox", {}, viewer(engine, nick))).items.map(
+      (a: AS) => a.id,
+    );
+  assert.ok((await ids("alice", "feed")).includes(act.id), "the poster's outbox has it at once");
+  assert.ok((await ids("alice", "inbox")).includes(act.id), "the poster's inbox has it at once");
+  assert.equal(await jobs(bank), 1, "its delivery job is stored");
+  release();
+  await engine.queue.drain();
+  assert.ok(remoteStarted);
+  assert.ok((await ids("bob", "inbox")).includes(act.id), "the queue filled bob's inbox");
+  assert.equal(await jobs(bank), 0);
+});

@@ -34,7 +34,10 @@ export async function openTestBank(): Promise<{ bank: Bank; close(): Promise<voi
 export async function openTestEngine(port = 80): Promise<TestEngine> {
   const { bank, close } = await openTestBank();
   const urls = new UrlMaker({ hostname: "social.example", urlPort: port, urlPath: null });
-  const engine = createEngine({ bank, urls, config: { site: "Test Site" }, log: silentLogger() });
+  // These tests are about what each verb does, read right after each write:
+  // local fan-out runs before the call returns here. Background fan-out (the
+  // default) is tested in delivery.test.ts and test/queue/.
+  const engine = createEngine({ bank, urls, config: { site: "Test Site" }, log: silentLogger(), delivery: "inline" });
   return {
     engine,
     bank,

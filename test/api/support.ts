@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestServer, type TestServer } from "../support/server";
+import { settle } from "../support/settle";
 import {
   clientCreds,
   registerClient,
@@ -64,7 +65,10 @@ export async function startApi(flags: string[] = []): Promise<ApiFixture> {
       assert.equal(res.status, 200, `${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
       return res.body;
     },
-    bare: (method, path, init = {}) => fetch(server.url + path, { ...init, method }),
+    bare: async (method, path, init = {}) => {
+      await settle(server.url);
+      return fetch(server.url + path, { ...init, method });
+    },
     close: () => server.close(),
   };
 }

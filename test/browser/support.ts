@@ -9,6 +9,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { packageRoot } from "../../lib/version";
+import { settle } from "../support/settle";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const PASSWORD = "white*rabbit9";
@@ -38,7 +39,25 @@ export async function newContext(browser: Browser, base: string, opts: BrowserCo
   // Waits end in seconds, not the default 30 s, so a broken step fails fast.
   ctx.setDefaultTimeout(10_000);
   ctx.on("page", (p) => watch(p, ctx.errors));
+  // A post's fan-out runs after its answer (the server's job queue): a page
+  // loaded or reloaded by the test first waits for the in-process server's
+  // background jobs, so it shows what an earlier post delivered. (Routing
+  // every request through Playwright instead broke image decoding.)
+  ctx.on("page", (p) => settleBeforeLoads(p, base));
   return ctx;
+}
+
+function settleBeforeLoads(page: Page, base: string): void {
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  page.goto = async (...args) => {
+    await settle(base);
+    return goto(...args);
+  };
+  page.reload = async (...args) => {
+    await settle(base);
+    return reload(...args);
+  };
 }
 
 function watch(page: Page, errors: string[]): void {

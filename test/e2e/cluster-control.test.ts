@@ -40,7 +40,7 @@ test("control socket: line protocol, permissions, pumpctl, removal on stop", { t
   assert.ok(st.isSocket());
   assert.equal(st.mode & 0o777, 0o600, "owner-only");
 
-  assert.equal(await c.control("CMDS"), "ACK CMDS VERSION EASTER LOGLEVEL RESTART");
+  assert.equal(await c.control("CMDS"), "ACK CMDS VERSION EASTER LOGLEVEL RESTART JOBS");
   const version = (await c.control("VERSION")).split(" ");
   assert.equal(version[0], "ACK");
   assert.match(version[1], /^\d+\.\d+\.\d+/);
@@ -52,7 +52,7 @@ test("control socket: line protocol, permissions, pumpctl, removal on stop", { t
   // Pipelined, with blank lines ignored: one reply per command, in order.
   assert.deepEqual(await controlPipelined(c.socket, ["version", "", "  ", "cmds", "RESTART"], 3), [
     `ACK ${version[1]}`,
-    "ACK CMDS VERSION EASTER LOGLEVEL RESTART",
+    "ACK CMDS VERSION EASTER LOGLEVEL RESTART JOBS",
     "NACK no workers",
   ]);
 

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { openBank, type Bank } from "../../lib/databank";
 import { SCHEMA } from "../../lib/model/schema";
 import { createMailer } from "../../lib/email/mailer";
-import { MAIL_JOB_TYPE, MailOutbox } from "../../lib/email/outbox";
+import { EMAIL_JOB, MailOutbox } from "../../lib/email/outbox";
+import { JOB_TYPE } from "../../lib/queue/schema";
+import { connect, sharedFile } from "../queue/support";
 import { freePort } from "../support/server";
 import { LogSink, MailSink, TestClock } from "./support";
 
@@ -23,7 +25,7 @@ const mailerTo = (port: number) =>
 
 const jobs = async (bank: Bank): Promise<Array<{ attempts: number }>> => {
   const out: Array<{ attempts: number }> = [];
-  await bank.scan(MAIL_JOB_TYPE, (j: { attempts: number }) => out.push(j));
+  await bank.scan(JOB_TYPE, (j: { attempts: number; kind: string }) => void (j.kind === EMAIL_JOB && out.push(j)));
   return out;
 };
 
@@ -61,5 +63,31 @@ describe("the mail outbox", () => {
     await live.idle();
     assert.deepEqual(await jobs(bank), [], "a sent message is forgotten");
     await live.close();
+  });
+
+  it("two workers starting at once send a waiting message once", async (t) => {
+    const shared = sharedFile();
+    t.after(shared.remove);
+    const banks = [await connect(shared.file), await connect(shared.file), await connect(shared.file)];
+    t.after(async () => {
+      for (const b of banks) await b.disconnect();
+    });
+    const log = new LogSink();
+    // A worker that recorded messages and stopped before sending them.
+    const stopped = new MailOutbox(banks[0], mailerTo(sink.port), log.logger);
+    await stopped.close();
+    const subjects = Array.from({ length: 8 }, (_, i) => `Once only ${i}`);
+    for (const subject of subjects) await stopped.send({ to: "mo@example.test", subject, text: "once", html: "<p>once</p>" });
+    assert.equal((await jobs(banks[0])).length, subjects.length);
+    const before = sink.received.length;
+
+    // Two workers start together, each recovering (twice, as a poll would).
+    const [a, b] = [new MailOutbox(banks[1], mailerTo(sink.port), log.logger), new MailOutbox(banks[2], mailerTo(sink.port), log.logger)];
+    await Promise.all([a.recover(), b.recover(), a.recover(), b.recover()]);
+    await Promise.all([a.idle(), b.idle()]);
+    const got = sink.received.slice(before).map((m) => m.subject).sort();
+    assert.deepEqual(got, [...subjects].sort(), "each message sent exactly once");
+    assert.deepEqual(await jobs(banks[0]), [], "and forgotten");
+    await Promise.all([a.close(), b.close()]);
   });
 });

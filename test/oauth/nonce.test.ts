@@ -1,6 +1,10 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Databank } from "databank";
+import { SqliteDatabank } from "../../lib/databank/sqlite";
 import { Bank } from "../../lib/databank";
 import { SCHEMA } from "../../lib/model/schema";
 import { silentLogger } from "../../lib/log";
@@ -84,5 +88,37 @@ describe("nonces", () => {
   it("a zero interval disables the cleanup", () => {
     const task = startNonceCleanup(bank, 0, silentLogger());
     task.stop();
+  });
+});
+
+describe("the nonce purge with several workers on one bank", () => {
+  it("one worker scans per period, whichever ticks first; the next period is another run", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "pump-nonce-"));
+    const params = { file: join(dir, "pump.sqlite3"), schema: SCHEMA };
+    // Three workers: three connections to one SQLite file, as in a cluster.
+    const banks = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const b = new Bank(new SqliteDatabank(params), "sqlite");
+        await b.connect(params);
+        return b;
+      }),
+    );
+    const tasks = banks.map((b) => startNonceCleanup(b, 60_000, silentLogger()));
+    t.after(async () => {
+      for (const task of tasks) task.stop();
+      for (const b of banks) await b.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const old: NonceRecord = { token_nonce: "old", consumer_key: "c", access_token: null, timestamp: 0, nonce: "n", seen: 0 };
+    await banks[0].create("nonce", "old", old);
+    const at = 1_700_000_000_000;
+    const first = await Promise.all(tasks.map((task) => task.tick!(at)));
+    assert.deepEqual(first.filter((r) => r !== null), [1], "exactly one worker purged (and found the stale nonce)");
+    assert.equal(await countNonces(banks[1]), 0);
+    // Later in the same period: nobody runs again.
+    assert.deepEqual(await Promise.all(tasks.map((task) => task.tick!(at + 30_000))), [null, null, null]);
+    // The next period: one run again.
+    const next = await Promise.all(tasks.map((task) => task.tick!(at + 60_000)));
+    assert.equal(next.filter((r) => r !== null).length, 1);
   });
 });

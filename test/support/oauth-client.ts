@@ -12,6 +12,7 @@
  */
 import { OAuth } from "oauth";
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { settle } from "./settle";
 
 /** A registered client's credentials, as POST /api/client/register answers them. */
 export interface ClientCreds {
@@ -101,7 +102,7 @@ function toResponse(data: string | Buffer | undefined, response: IncomingMessage
  * is absent, else 3-legged. `body` goes as JSON (not part of the signature)
  * unless `opts.form`. Never rejects on an HTTP status: check `status`.
  */
-export function signedRequest<T = any>(
+export async function signedRequest<T = any>(
   baseUrl: string,
   creds: Creds,
   method: "GET" | "POST" | "PUT" | "DELETE",
@@ -109,6 +110,7 @@ export function signedRequest<T = any>(
   body?: unknown,
   opts: SignOptions = {},
 ): Promise<TestResponse<T>> {
+  await settle(baseUrl);
   const oa = oauthClient(baseUrl, creds.client, opts);
   const url = baseUrl + path;
   const token = creds.token?.token ?? (null as unknown as string);
@@ -149,6 +151,7 @@ export async function plainRequest(
       payload = new URLSearchParams(body as Record<string, string>).toString();
     }
   }
+  await settle(baseUrl);
   const res = await fetch(baseUrl + path, { method, headers, body: payload, redirect: "manual" });
   const text = await res.text();
   const h: IncomingHttpHeaders = {};

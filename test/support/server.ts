@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadConfig, type PumpConfig } from "../../lib/config";
 import { silentLogger, type Logger } from "../../lib/log";
 import { startWorker, type RunningWorker } from "../../lib/cluster/worker";
+import { registerSettler } from "./settle";
 
 export interface TestServer {
   /** Base URL, e.g. http://127.0.0.1:40123 */
@@ -12,6 +13,12 @@ export interface TestServer {
   config: Readonly<PumpConfig>;
   worker: RunningWorker;
   datadir: string;
+  /**
+   * Waits for the background jobs this server started (a post's fan-out to
+   * followers' and groups' inboxes): call it before reading what a post
+   * should have delivered.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,13 +49,17 @@ export async function startTestServer(flags: string[] = [], opts: { log?: Logger
     cwd: datadir,
   });
   const worker = await startWorker(config, opts.log ?? silentLogger(), { now: opts.now });
+  const url = `http://127.0.0.1:${worker.port}`;
+  const forget = registerSettler(url, () => worker.idle());
   return {
-    url: `http://127.0.0.1:${worker.port}`,
+    url,
     port: worker.port,
     config,
     worker,
     datadir,
+    settle: () => worker.idle(),
     async close() {
+      forget();
       await worker.close(1000);
       rmSync(datadir, { recursive: true, force: true });
     },

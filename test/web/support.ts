@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestServer, type TestServer } from "../support/server";
+import { settle } from "../support/settle";
 
 export const PASSWORD = "white*rabbit";
 
@@ -34,6 +35,7 @@ export class Browser {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(opts.json);
     }
+    await settle(this.base);
     const res = await fetch(this.base + path, { method, headers, body, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");

@@ -1,6 +1,7 @@
 /** Helpers of the realtime tests: web sessions over fetch, and a WebSocket client that queues messages. */
 import assert from "node:assert/strict";
 import { WebSocket } from "ws";
+import { settle } from "../../support/settle";
 
 export const PASSWORD = "white*rabbit9";
 
@@ -11,6 +12,7 @@ export async function registerSession(base: string, nickname: string): Promise<{
     const headers: Record<string, string> = { Accept: "text/html" };
     if (jar.size) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     if (form) headers["Content-Type"] = "application/x-www-form-urlencoded";
+    await settle(base);
     const res = await fetch(base + path, { method, headers, body: form ? new URLSearchParams(form).toString() : undefined, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
@@ -29,6 +31,7 @@ export async function registerSession(base: string, nickname: string): Promise<{
 
 /** Posts a web form as a logged-in session; returns the JSON answer. */
 export async function act(base: string, session: { cookie: string; csrf: string }, action: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+  await settle(base);
   const res = await fetch(`${base}/main/${action}`, {
     method: "POST",
     headers: { Cookie: session.cookie, Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": session.csrf },
