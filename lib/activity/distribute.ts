@@ -60,6 +60,12 @@ export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<voi
   announce(ctx, act, paths);
 }
 
+/** A local group's inbox stream gets the activity (idempotent). */
+export async function placeInGroupInbox(ctx: Ctx, groupId: string, act: AS): Promise<void> {
+  // A local group's id is its API URL, so its inbox is `<id>/inbox`.
+  if (await ctx.stream(streamNames.groupInbox(groupId)).addIfAbsent(act.id)) announce(ctx, act, [`${groupId}/inbox`]);
+}
+
 /**
  * Resolves an activity's addresses into recipients (§7): public and the
  * actor's followers → every follower; persons; the actor's own lists →
@@ -126,10 +132,7 @@ export function forRemote(act: AS): AS {
 export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | null): Promise<Recipients> {
   const r = await resolveRecipients(ctx, act);
   for (const nick of r.local) await placeInInbox(ctx, nick, act);
-  for (const g of r.groups) {
-    // A local group's id is its API URL, so its inbox is `<id>/inbox`.
-    if (await ctx.stream(streamNames.groupInbox(g)).addIfAbsent(act.id)) announce(ctx, act, [`${g}/inbox`]);
-  }
+  for (const g of r.groups) await placeInGroupInbox(ctx, g, act);
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);
     else ctx.log.debug({ activity: act.id, remote: r.remote.length }, "no remote delivery configured");
