@@ -35,8 +35,12 @@ export interface EngineOptions {
   urls: UrlMaker;
   config: EngineConfig;
   log: Logger;
-  /** Remote recipients (federation); without it they are logged and skipped. */
-  remote?: RemoteDelivery | null;
+  /**
+   * Remote recipients (federation); without it they are logged and skipped.
+   * A function is given the engine's job queue, so that remote deliveries
+   * are jobs of the same queue as local ones (one poller per worker).
+   */
+  remote?: RemoteDelivery | null | ((deps: { ctx: Ctx; jobs: JobQueue }) => RemoteDelivery);
   /**
    * "inline" (default): a post returns after local inboxes are filled.
    * "background": a post returns once the delivery job is recorded.
@@ -124,8 +128,8 @@ export interface Engine {
 /** Builds the engine over a connected bank. No side effects until called. */
 export function createEngine(opts: EngineOptions): Engine {
   const ctx = new Ctx(opts.bank, opts.urls, opts.config, opts.log);
-  const remote = opts.remote ?? null;
   const jobs = new JobQueue(opts.bank, opts.log.child({ component: "queue" }), opts.jobs);
+  const remote = typeof opts.remote === "function" ? opts.remote({ ctx, jobs }) : (opts.remote ?? null);
   const queue = new BankDeliveryQueue(
     ctx,
     jobs,
