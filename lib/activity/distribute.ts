@@ -37,8 +37,8 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
 
 /** True when the user's person is addressed in the activity's `to` or `bto` (not through followers or a list). */
 export function isDirectTo(ctx: Ctx, act: AS, nick: string): boolean {
-  const me = ctx.people.personId(nick);
-  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && sameId(a.id, me)));
+  // Any form of the user's id: peers address `acct:nick@host:port` to a person whose id is a profile URL.
+  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && ctx.people.nicknameOf(a.id) === nick));
 }
 
 /**

@@ -76,6 +76,7 @@ export async function receiveRemote(core: Core, nickname: string, body: unknown,
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   let act = await ingest(core, body, principal);
+  // By exact id: read access (visibility.ts) matches ids exactly, so another form of the id needs `_received` too.
   if (!addressesOf(act).some((a) => sameId(a.id, profile.id))) {
     const received: AS[] = Array.isArray(act._received) ? act._received : [];
     if (!received.some((r) => sameId(r.id, profile.id))) {

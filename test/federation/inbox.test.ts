@@ -54,6 +54,18 @@ describe("inbound remote delivery", () => {
     assert.equal(direct.items[0].object.content, "hello from afar");
   });
 
+  it("knows its people by acct:nick@host:port, the form peers use when ids carry a port", async () => {
+    const acct = `acct:alice@127.0.0.1:${api.server.port}`;
+    const act = {
+      id: `https://${REMOTE}/api/activity/by-acct`, verb: "post", actor: { id: `acct:rem@${REMOTE}`, objectType: "person" },
+      to: [{ id: acct, objectType: "person" }], object: { objectType: "note", content: "to your acct" },
+    };
+    await api.ok(rem, "POST", "/api/user/alice/inbox", act);
+    const direct = await api.ok(alice.creds, "GET", "/api/user/alice/inbox/direct?count=1");
+    assert.equal(direct.items[0].id, act.id);
+    assert.equal(direct.items[0].object.content, "to your acct");
+  });
+
   it("refuses an actor that is not the authenticated person or of the authenticated host", async () => {
     const forged = { verb: "post", actor: { id: `acct:someone@${REMOTE}`, objectType: "person" }, to: [{ id: alice.id, objectType: "person" }], object: { objectType: "note", content: "x" } };
     assert.equal((await api.req(rem, "POST", "/api/user/alice/inbox", forged)).status, 400);
