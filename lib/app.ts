@@ -20,6 +20,8 @@ import { PasswordCheck } from "./model/password-check";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
+import { createFederation, type Federation } from "./federation";
+import type { Resolver } from "./net/address-check";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -30,6 +32,8 @@ export interface AppDeps {
   log: Logger;
   /** Epoch ms for what expires by the clock (emailed codes); default Date.now. Tests move it. */
   now?: () => number;
+  /** Name resolution for server-to-server requests (tests); default the system's. */
+  resolver?: Resolver;
 }
 
 /** Everything a router factory receives. */
@@ -47,6 +51,8 @@ export interface RouterContext {
   passwords: PasswordCheck;
   /** Confirmation, recovery and notification mail (lib/email); `enabled` only with smtpserver. */
   email: EmailService;
+  /** Server-to-server: safe fetcher, discovery, Dialback, remote credentials (lib/federation). */
+  federation: Federation;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -79,7 +85,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email };
+  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation };
   const app = express();
 
   app.disable("x-powered-by");
@@ -152,8 +159,11 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   if (mails > 0) ctx.log.info({ mails }, "resumed unsent mail");
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
+  const dialbackSweep = ctx.federation.startSweeps();
   return {
     async close() {
+      dialbackSweep.stop();
+      ctx.federation.close();
       oauth.stop();
       ctx.web.store.stopCleanup();
       ctx.passwords.throttle.stopCleanup();

@@ -5,6 +5,7 @@ import { clientAsObject, createAuth } from "../lib/oauth";
 import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
 import { createClientRegisterRouter } from "./client-register";
+import { createDialbackRouter } from "./dialback";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
 import { createApiUserRouter } from "./api-user";
@@ -32,7 +33,9 @@ export function createRouters(ctx: RouterContext): Router[] {
     web.sessionRouter,
     createWebfingerRouter(ctx),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
-    createClientRegisterRouter(ctx),
+    // Registration verifies Dialback headers (federation.md §3-4); /api/dialback answers peers' checks.
+    createClientRegisterRouter(ctx, { dialback: ctx.federation.verifyDialback }),
+    createDialbackRouter(ctx),
     // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
     createUsersRouter(ctx, {
       auth,

@@ -5,6 +5,7 @@ import { OAUTH_SCHEMA } from "./oauth-schema";
 import { QUEUE_SCHEMA } from "../queue/schema";
 import { EMAIL_SCHEMA } from "./email-schema";
 import { UPLOAD_SCHEMA } from "./upload-schema";
+import { FEDERATION_SCHEMA } from "./federation-schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -18,4 +19,5 @@ export const SCHEMA: Schema = {
   ...QUEUE_SCHEMA,
   ...EMAIL_SCHEMA,
   ...UPLOAD_SCHEMA,
+  ...FEDERATION_SCHEMA,
 };
