@@ -21,6 +21,8 @@ import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
 import { createFederation, type Federation } from "./federation";
+import { FederationDelivery } from "./federation/delivery";
+import { createPeerClient } from "./federation/peer-client";
 import type { Resolver } from "./net/address-check";
 
 /** Largest JSON or form body we accept. */
@@ -76,16 +78,19 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
   const engine = createEngine({
     bank: deps.bank,
     urls,
     config,
     log: deps.log.child({ component: "activity" }),
+    // Remote recipients: one "federate" job each, on the engine's job queue (lib/federation/delivery.ts).
+    remote: ({ ctx, jobs }) =>
+      new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
   const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation };
   const app = express();
 

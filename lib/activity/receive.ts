@@ -47,6 +47,7 @@ async function ingest(core: Core, body: unknown, principal: RemotePrincipal): Pr
   if (incoming.id !== undefined && (typeof incoming.id !== "string" || !/^(https?:\/\/|acct:|urn:|tag:)/i.test(incoming.id))) {
     throw new BadRequestError("Invalid activity id");
   }
+  canonicalLocalRefs(core, incoming);
   const existing = typeof incoming.id === "string" ? await ctx.activities.get(incoming.id) : null;
   if (existing) {
     const storedActor = isPlainObject(existing.actor) && typeof existing.actor.id === "string" ? canonicalId(existing.actor.id) : null;
@@ -63,6 +64,24 @@ async function ingest(core: Core, body: unknown, principal: RemotePrincipal): Pr
   if (typeof act.content !== "string") act.content = autoContent(act);
   await ctx.activities.compressReferences(act, OBJECT_FIELDS, ADDRESS_FIELDS);
   return ctx.activities.create(act);
+}
+
+/**
+ * Peers name our people as they know them: `acct:nick@host:port` when our
+ * ids are profile URLs. The object, target and addresses are rewritten to
+ * the person's id, so that a follow makes the same edge a local follow
+ * makes (and read access, which matches ids exactly, sees the follower).
+ */
+function canonicalLocalRefs(core: Core, act: AS): void {
+  const { people } = core.ctx;
+  const fix = (ref: unknown): void => {
+    if (!isPlainObject(ref) || typeof ref.id !== "string") return;
+    const nick = people.nicknameOf(ref.id);
+    if (nick) ref.id = people.personId(nick);
+  };
+  fix(act.object);
+  fix(act.target);
+  for (const f of ADDRESS_FIELDS) if (Array.isArray(act[f])) act[f].forEach(fix);
 }
 
 /**

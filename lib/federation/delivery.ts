@@ -34,10 +34,10 @@ export interface PeerClient {
   /**
    * POSTs the JSON to the inbox, signed 2-legged with the credentials this
    * server holds at the inbox's host for the local person `actorId`
-   * (registered by Dialback as that person when missing). With `fresh`,
-   * stored credentials are dropped and registered again first.
+   * (registered by Dialback as that person when missing; when the peer
+   * refuses them with a 401, registered again once and the POST retried once).
    */
-  postAs(actorId: string, inbox: string, body: AS, fresh: boolean): Promise<PeerAnswer>;
+  postAs(actorId: string, inbox: string, body: AS): Promise<PeerAnswer>;
 }
 
 /** A delivery the peer refused or that did not get through; the job is retried, then parked. */
@@ -111,9 +111,7 @@ export class FederationDelivery implements RemoteDelivery {
     // As the recipient may see it: objects expanded, what is not theirs to read left out.
     const body = forRemote(await presentActivity(ctx, stored, { viewerId: p.recipient }));
     const inbox = await peers.inboxOf(p.recipient);
-    let answer = await peers.postAs(actorId, inbox, body, false);
-    // Our credentials there may be gone (the peer was reset): register again, once.
-    if (answer.status === 401) answer = await peers.postAs(actorId, inbox, body, true);
+    const answer = await peers.postAs(actorId, inbox, body);
     if (answer.status < 200 || answer.status >= 300) {
       throw new DeliveryError(`${inbox} answered ${answer.status}: ${answer.text.slice(0, 200)}`, answer.status);
     }

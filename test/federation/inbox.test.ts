@@ -64,6 +64,13 @@ describe("inbound remote delivery", () => {
     const direct = await api.ok(alice.creds, "GET", "/api/user/alice/inbox/direct?count=1");
     assert.equal(direct.items[0].id, act.id);
     assert.equal(direct.items[0].object.content, "to your acct");
+    // A follow of that form makes rem a follower of alice's person: her followers-only posts are theirs to read.
+    const fan = await bound({ webfinger: `fan@${REMOTE}` });
+    await api.ok(fan, "POST", "/api/user/alice/inbox", { id: `https://${REMOTE}/a/follow-acct`, verb: "follow", actor: { id: `acct:fan@${REMOTE}`, objectType: "person" }, object: { id: acct, objectType: "person" } });
+    const friends = await api.ok(alice.creds, "POST", "/api/user/alice/feed", { verb: "post", object: { objectType: "note", content: "for my followers" } });
+    const read = await api.req(fan, "GET", pathOf(friends.object.id));
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.body.content, "for my followers");
   });
 
   it("refuses an actor that is not the authenticated person or of the authenticated host", async () => {
