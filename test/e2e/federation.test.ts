@@ -87,6 +87,15 @@ test("three servers federate: follow, posts, replies, likes, shares, private pos
     assert.ok(!(await ids(carol, "inbox")).includes(secret.id), "carol (a follower) never got the private post");
   });
 
+  await t.test("a post to a list reaches its remote members", async () => {
+    const lists = await items(bob, "/api/user/bob/lists/person");
+    const friends = lists.find((l) => l.displayName === "Friends");
+    const added = await call(bob, "POST", pathOf(friends.members.url), { id: carol.acct, objectType: "person" });
+    assert.equal(added.status, 200, added.text);
+    const listed = await post(bob, { verb: "post", to: [{ id: friends.id, objectType: "collection" }], object: { objectType: "note", content: "for my friends list" } });
+    await eventually("the list post in carol's inbox on C", async () => ((await ids(carol, "inbox")).includes(listed.id) ? true : undefined));
+  });
+
   await t.test("unfollowing stops delivery", async () => {
     await post(alice, { verb: "stop-following", object: { id: bob.acct, objectType: "person" } });
     await eventually("alice gone from bob's followers", async () => ((await ids(bob, "followers")).includes(alice.id) ? undefined : true));
