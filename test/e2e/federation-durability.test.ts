@@ -52,7 +52,8 @@ test("deliveries to a stopped server survive a rolling restart and a killed work
     posted.push({ id: act.id, to: to === dan ? "dan" : "bob" });
     if (i === 20) {
       const [victim] = a.cluster.workerPids();
-      if (victim) process.kill(victim, "SIGKILL");
+      assert.ok(victim, "a worker to kill");
+      process.kill(victim, "SIGKILL");
     }
   }
   await a.cluster.waitForLogs(isEvent("restart-complete"), "A's rolling restart", 1, 240_000);
