@@ -35,7 +35,6 @@ export interface RemotePrincipal {
  * invalid input is a 400 before anything is written.
  */
 async function ingest(core: Core, body: unknown, principal: RemotePrincipal): Promise<AS> {
-  const { ctx } = core;
   validateActivity(body);
   const incoming = clone(body);
   scrubActivity(incoming);
@@ -48,12 +47,49 @@ async function ingest(core: Core, body: unknown, principal: RemotePrincipal): Pr
     throw new BadRequestError("Invalid activity id");
   }
   canonicalLocalRefs(core, incoming);
-  const existing = typeof incoming.id === "string" ? await ctx.activities.get(incoming.id) : null;
-  if (existing) {
-    const storedActor = isPlainObject(existing.actor) && typeof existing.actor.id === "string" ? canonicalId(existing.actor.id) : null;
-    if (storedActor !== actorId) throw new BadRequestError(`Activity ${String(incoming.id)} already exists with another actor`);
-    return existing;
+  if (typeof incoming.id !== "string") return store(core, incoming);
+  const id: string = incoming.id;
+  // One activity often comes to several of our people at once (one POST per inbox): one of them stores it.
+  return oneAtATime(id, async () => {
+    const existing = await reuse(core, id, actorId);
+    if (existing) return existing;
+    try {
+      return await store(core, incoming);
+    } catch (err) {
+      // Another worker stored it meanwhile (its object or activity already exists): take that copy.
+      const stored = await reuse(core, id, actorId);
+      if (stored) return stored;
+      throw err;
+    }
+  });
+}
+
+/** The stored activity with this id (null if none); 400 when it belongs to another actor. */
+async function reuse(core: Core, id: string, actorId: string): Promise<AS | null> {
+  const existing = await core.ctx.activities.get(id);
+  if (!existing) return null;
+  const storedActor = isPlainObject(existing.actor) && typeof existing.actor.id === "string" ? canonicalId(existing.actor.id) : null;
+  if (storedActor !== actorId) throw new BadRequestError(`Activity ${id} already exists with another actor`);
+  return existing;
+}
+
+const inFlight = new Map<string, Promise<AS>>();
+
+/** Runs `fn` for an activity id after any run for the same id in this process has ended. */
+async function oneAtATime(id: string, fn: () => Promise<AS>): Promise<AS> {
+  const before = inFlight.get(id);
+  const run = (before ? before.catch(() => undefined) : Promise.resolve()).then(fn);
+  inFlight.set(id, run);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(id) === run) inFlight.delete(id);
   }
+}
+
+/** Stores a new remote activity: default verb, `received`, recipients, side effects as the remote actor. */
+async function store(core: Core, incoming: AS): Promise<AS> {
+  const { ctx } = core;
   const act = incoming;
   if (act.verb === undefined) act.verb = "post";
   act.received = stamp();

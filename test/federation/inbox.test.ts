@@ -73,6 +73,22 @@ describe("inbound remote delivery", () => {
     assert.equal(read.body.content, "for my followers");
   });
 
+  it("stores an activity once when it comes to several people at the same moment", async () => {
+    const act = {
+      id: `https://${REMOTE}/api/activity/to-both`, verb: "post", actor: { id: `acct:rem@${REMOTE}`, objectType: "person" },
+      to: [{ id: alice.id, objectType: "person" }, { id: bob.id, objectType: "person" }],
+      object: { id: `https://${REMOTE}/api/note/to-both`, objectType: "note", content: "to you both" },
+    };
+    const answers = await Promise.all([
+      api.req(rem, "POST", "/api/user/alice/inbox", act),
+      api.req(rem, "POST", "/api/user/bob/inbox", act),
+      api.req(rem, "POST", "/api/user/alice/inbox", act),
+    ]);
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200], answers.map((r) => r.text).join("\n"));
+    assert.equal((await inboxIds(alice)).filter((i) => i === act.id).length, 1);
+    assert.equal((await inboxIds(bob)).filter((i) => i === act.id).length, 1);
+  });
+
   it("refuses an actor that is not the authenticated person or of the authenticated host", async () => {
     const forged = { verb: "post", actor: { id: `acct:someone@${REMOTE}`, objectType: "person" }, to: [{ id: alice.id, objectType: "person" }], object: { objectType: "note", content: "x" } };
     assert.equal((await api.req(rem, "POST", "/api/user/alice/inbox", forged)).status, 400);
