@@ -78,7 +78,14 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
-  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
+  const federation = createFederation({
+    config,
+    bank: deps.bank,
+    urls,
+    log: deps.log,
+    resolver: deps.resolver,
+    objects: () => ({ ensure: (obj) => engine.ctx.objects.ensure(obj), isLocalId: (id) => engine.ctx.people.isLocalId(id) }),
+  });
   const engine = createEngine({
     bank: deps.bank,
     urls,
@@ -88,6 +95,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     remote: ({ ctx, jobs }) =>
       new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
+    hooks: federation.activityHooks,
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });

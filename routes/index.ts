@@ -6,6 +6,7 @@ import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
 import { createClientRegisterRouter } from "./client-register";
 import { createDialbackRouter } from "./dialback";
+import { createProxyRouter } from "./proxy";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
 import { createApiUserRouter } from "./api-user";
@@ -51,6 +52,8 @@ export function createRouters(ctx: RouterContext): Router[] {
     // Uploads (only with enableUploads): /api/user/:nickname/uploads, /uploads/…, and the web
     // upload forms, whose multipart bodies the web router's CSRF check cannot read.
     createUploadsRouter(ctx, { auth, web }),
+    // /api/proxy/:id before /api/:type/:uuid takes it.
+    createProxyRouter(ctx, auth),
     // /api/user/:nickname/… streams and profile.
     createApiUserRouter(ctx, auth),
     // /api/activity/…, /api/collection/:uuid/members, /api/group/…: they shadow /api/:type/:uuid.

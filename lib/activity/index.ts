@@ -12,7 +12,7 @@ import { inbox, people, userFeed, type InboxKind, type OutboxKind } from "./feed
 import type { ObjectKey } from "./lookup";
 import type { ReadOptions } from "./collections";
 import { favorites, groupFeed, listMembers, lists, objectFeed } from "./object-feeds";
-import { postAsUser, type Core, type FeedKind, type Generator } from "./pipeline";
+import { postAsUser, type ActivityHooks, type Core, type FeedKind, type Generator } from "./pipeline";
 import { presentActivity } from "./present";
 import { EmbedGuard } from "./embed";
 import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
@@ -26,6 +26,7 @@ import { mayFollowStream } from "./stream-access";
 
 export type { RemotePrincipal, StreamListener, StreamUpdate };
 export type { ReadOptions };
+export type { ActivityHooks };
 export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
 export { ANONYMOUS, toAS2 };
 export { isTypeSegment, OBJECT_TYPES } from "../model/vocabulary";
@@ -54,6 +55,8 @@ export interface EngineOptions {
    * logged and never undo or repeat the delivery.
    */
   onDelivered?: (delivered: Delivered) => Promise<void>;
+  /** Spam check and firehose for locally created activities (lib/federation). */
+  hooks?: ActivityHooks;
 }
 
 /** An activity that reached local inboxes (for `onDelivered`). */
@@ -141,7 +144,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     (opts.delivery ?? "inline") === "inline",
   );
-  const core: Core = { ctx, queue };
+  const core: Core = { ctx, queue, hooks: opts.hooks };
   const viewerFor = (nickname: string): Viewer => ({ nickname, personId: ctx.people.personId(nickname) });
 
   return {

@@ -9,11 +9,24 @@ import type { Ctx } from "./context";
 import type { DeliveryQueue } from "./delivery-queue";
 import { placeInInbox, placeInOutbox } from "./distribute";
 import { scrubActivity } from "./scrub";
+import { isPublic } from "./visibility";
+
+/**
+ * What outside services do with locally created activities (federation.md
+ * §8-9): the spam check may refuse one (it throws an HttpError) before its
+ * side effects and storage; `publicLocal` is told about each stored public
+ * one (the firehose) and must not throw or make the post wait.
+ */
+export interface ActivityHooks {
+  checkSpam?(act: AS): Promise<void>;
+  publicLocal?(act: AS): void;
+}
 
 /** The engine's shared internals. */
 export interface Core {
   ctx: Ctx;
   queue: DeliveryQueue;
+  hooks?: ActivityHooks;
 }
 
 /** Which outbox a client posted to (api.md §7 guards on feed/major and feed/minor). */
@@ -35,11 +48,13 @@ export async function requireProfile(core: Core, nickname: string): Promise<AS> 
  * outbox and own-inbox placement, then the delivery job. Returns the
  * stored activity.
  */
-export async function processActivity(core: Core, act: AS, actorNick: string | null): Promise<AS> {
+export async function processActivity(core: Core, act: AS, actorNick: string | null, opts: { spamCheck?: boolean } = {}): Promise<AS> {
   const { ctx } = core;
   requireObject(act);
   await ensureRecipients(ctx, act);
   ctx.activities.mint(act, actorNick);
+  // What local people post (not what the server writes for them, nor what remote servers send).
+  if (opts.spamCheck && core.hooks?.checkSpam) await core.hooks.checkSpam(act);
   await applyVerb({ ctx, act, actorNick });
   if (typeof act.content !== "string") {
     const obj = isPlainObject(act.object) ? act.object : null;
@@ -54,6 +69,7 @@ export async function processActivity(core: Core, act: AS, actorNick: string | n
     await placeInInbox(ctx, actorNick, stored);
   }
   await core.queue.enqueue(stored.id);
+  if (actorNick && core.hooks?.publicLocal && isPublic(stored)) core.hooks.publicLocal(stored);
   return stored;
 }
 
@@ -75,5 +91,5 @@ export async function postAsUser(core: Core, nickname: string, body: unknown, cl
   if (act.verb === undefined) act.verb = "post";
   if (feed === "major" && !isMajor(act)) throw new BadRequestError("Only major activities to this feed.");
   if (feed === "minor" && isMajor(act)) throw new BadRequestError("Only minor activities to this feed.");
-  return processActivity(core, act, nickname);
+  return processActivity(core, act, nickname, { spamCheck: true });
 }

@@ -10,10 +10,6 @@ import type { RawConfig, SettableKey } from "./types";
  * setting one stops pump. When a feature lands, delete its keys here.
  */
 export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {
-  firehose: "pinging a firehose with public activities",
-  spamhost: "spam checking by an activityspam server",
-  spamclientid: "spam checking by an activityspam server",
-  spamclientsecret: "spam checking by an activityspam server",
   plugins: "plugins",
   debugClient: "the unminified debug client",
 };

@@ -11,6 +11,11 @@ import { createDialbackVerifier, type VerifiedIdentity } from "./dialback-verify
 import { createCredentialStore, type CredentialStore } from "./credentials";
 import { ourDialbackHost } from "./dialback";
 import { sweepDialback } from "./dialback-store";
+import { createSpamCheck } from "./spam";
+import { createFirehose } from "./firehose";
+import type { AS } from "../model/as";
+import { createRemoteObjects, type RemoteObjects } from "./remote-objects";
+import { createProxies, type Proxies } from "./proxy";
 
 /**
  * The pump.io federation services of one app (federation.md): the safe
@@ -35,6 +40,12 @@ export interface Federation {
   ourHost: string;
   /** Starts the periodic purge of old Dialback records; returns its stopper. */
   startSweeps(): { stop(): void };
+  /** Remote people and objects fetched from their home servers and cached (newer wins). */
+  remoteObjects: RemoteObjects;
+  /** /api/proxy/<id> records: local users read remote URLs through us. */
+  proxies: Proxies;
+  /** Spam check and firehose ping for the activity engine, as configured (`spamhost`, `firehose`). */
+  activityHooks: { checkSpam?(act: AS): Promise<void>; publicLocal?(act: AS): void };
   /** Closes kept-alive connections to peers. */
   close(): void;
 }
@@ -47,6 +58,11 @@ export interface FederationDeps {
   /** Name resolution for outgoing requests (tests); default the system's. */
   resolver?: Resolver;
   now?: () => number;
+  /**
+   * The object store remote objects are cached in; a function because the
+   * engine that owns it is built after the federation (it takes our hooks).
+   */
+  objects?: () => { ensure(obj: AS): Promise<AS>; isLocalId(id: string): boolean };
 }
 
 export function createFederation(deps: FederationDeps): Federation {
@@ -59,10 +75,29 @@ export function createFederation(deps: FederationDeps): Federation {
   const discovery = createDiscoveryClient({ bank: deps.bank, fetcher, log, now: deps.now });
   const ourHost = ourDialbackHost(deps.urls);
   const credentials = createCredentialStore({ bank: deps.bank, fetcher, discovery, ourHost, log, now: deps.now });
+  // The spam server and the firehose are the admin's own choice, often on the
+  // same machine or network: any address, but never a redirect elsewhere.
+  const trusted = createSafeFetcher({ policy: { allows: () => true }, userAgent: `pump.io/${packageVersion()}`, maxRedirects: 0 });
+  const c = deps.config;
+  const checkSpam = c.spamhost && c.spamclientid && c.spamclientsecret
+    ? createSpamCheck({ spamhost: c.spamhost, spamclientid: c.spamclientid, spamclientsecret: c.spamclientsecret }, trusted, log)
+    : undefined;
+  const firehose = c.firehose ? createFirehose(c.firehose, `pump.io/${packageVersion()}`, trusted, log) : null;
   const verifyDialback = createDialbackVerifier({ bank: deps.bank, fetcher, discovery, urls: deps.urls, log, now: deps.now });
+  const remoteObjects = createRemoteObjects({
+    discovery,
+    credentials,
+    ensure: (obj) => {
+      if (!deps.objects) throw new Error("no object store given to the federation");
+      return deps.objects().ensure(obj);
+    },
+    isLocal: (id) => deps.objects?.().isLocalId(id) ?? false,
+  });
   return {
     fetcher,
     discovery,
+    remoteObjects,
+    proxies: createProxies({ bank: deps.bank, urls: deps.urls, credentials, ourHost }),
     credentials,
     verifyDialback,
     ourHost,
@@ -73,12 +108,20 @@ export function createFederation(deps: FederationDeps): Federation {
       timer.unref();
       return { stop: () => clearInterval(timer) };
     },
-    close: () => fetcher.close(),
+    activityHooks: {
+      checkSpam,
+      publicLocal: firehose ? (act) => void firehose.ping(act) : undefined,
+    },
+    close: () => {
+      fetcher.close();
+      trusted.close();
+    },
   };
 }
 
 export { DialbackRefusal, type VerifiedIdentity } from "./dialback-verify";
 export { DiscoveryError, type DiscoveryClient, type HostRecord } from "./discovery-client";
 export { RegistrationError, type CredentialStore } from "./credentials";
+export { InvalidRemoteObjectError, type RemoteObjects } from "./remote-objects";
 export { type DialbackPrincipal } from "./dialback";
 export { signedRequest, oauthHeader, type RemoteCredentials, type RemoteToken, type SignedRequestOptions } from "./signed-request";

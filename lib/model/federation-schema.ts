@@ -18,6 +18,8 @@ export const FEDERATION_SCHEMA: Schema = {
   dialbackrequest: { pkey: "key", fields: ["endpoint", "id", "token", "ts", "created"], indices: [] },
   /** A Dialback header this server has verified once (replays are refused). */
   dialbackseen: { pkey: "key", fields: ["created"], indices: [] },
+  /** A remote URL local users read through /api/proxy/<id>. */
+  proxy: { pkey: "id", fields: ["url", "created"], indices: [] },
   /** Consumer key and secret a remote host issued to this server (as a host or as one of our people). */
   credentials: { pkey: "key", fields: ["host", "principal", "client_id", "client_secret", "created"], indices: ["host"] },
 };

@@ -215,7 +215,7 @@ describe("bin/pump: each configuration error exits 1 with one clear line", () =>
     await expectConfigError(["-c", configFile({ key })], {}, /^key is set \(from .*\) but cert is not/);
   });
 
-  it("spamhost without spamclientid/spamclientsecret", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, async () => {
+  it("spamhost without spamclientid/spamclientsecret", async () => {
     await expectConfigError(["-c", configFile({ spamhost: "https://spam.example" })], {}, /^spamhost is set .* but spamclientid and spamclientsecret are not both set/);
   });
 

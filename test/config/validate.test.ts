@@ -138,13 +138,13 @@ describe("validation: other rules", () => {
     assert.ok(load({ argv: ["--bounce"] }).warnings.some((w) => /bounce is on but no key\/cert/.test(w)));
   });
 
-  it("refuses spamhost without its client id and secret", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("refuses spamhost without its client id and secret", () => {
     throwsConfig(() => load({ argv: ["--spamhost", "https://spam.example"] }), /^spamhost is set .* but spamclientid and spamclientsecret are not both set/);
     throwsConfig(() => load({ argv: ["--spamhost", "https://spam.example", "--spamclientid", "id"] }), /spamclientid and spamclientsecret/);
     assert.equal(load({ argv: ["--spamhost", "https://spam.example", "--spamclientid", "id", "--spamclientsecret", "s"] }).config.spamhost, "https://spam.example");
   });
 
-  it("refuses a spamhost without a scheme", { skip: "spam checking is not built yet (lib/config/unbuilt.ts)" }, () => {
+  it("refuses a spamhost without a scheme", () => {
     throwsConfig(() => load({ argv: ["--spamhost", "spam.example", "--spamclientid", "id", "--spamclientsecret", "s"] }), /^spamhost: "spam\.example" .* must be a URL with scheme/);
   });
 

@@ -120,7 +120,7 @@ describe("POST /api/client/register", () => {
     });
   });
 
-  it("refuses any Authorization header with 401 text/plain until Dialback is implemented", async () => {
+  it("refuses a Dialback header it cannot verify (here: no Date) with 401 text/plain", async () => {
     const res = await plainRequest(server.url, "POST", "/api/client/register", { type: "client_associate" }, {
       headers: { Authorization: 'Dialback host="example.net", token="abc"' },
     });
