@@ -58,8 +58,6 @@ export async function runFederationBench(followers = 1000): Promise<string> {
       if (waiting.length > 0) await sleep(100);
     }
     const postSeconds = (Date.now() - t0) / 1000;
-    const failures = A.cluster.logs().filter((l) => l.msg === "job failed; will retry");
-    if (process.env.BENCH_DEBUG) for (const l of failures.slice(0, 5)) process.stderr.write(`${JSON.stringify(l)}\n`);
     return [
       "## Federation delivery (bench/federation.ts)",
       "",
