@@ -13,6 +13,7 @@ import { runWebBench } from "./web";
 import { runStreamsBench } from "./streams";
 import { runHttpBench } from "./http";
 import { runFanoutBench } from "./fanout";
+import { runFederationBench } from "./federation";
 
 interface Benchmark {
   name: string;
@@ -30,6 +31,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "web", run: () => runWebBench() },
   { name: "streams", run: () => runStreamsBench() },
   { name: "fanout", run: () => runFanoutBench() },
+  { name: "federation", run: () => runFederationBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");

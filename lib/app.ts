@@ -22,6 +22,8 @@ import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
 import { createFederation, type Federation } from "./federation";
+import { FederationDelivery } from "./federation/delivery";
+import { createPeerClient } from "./federation/peer-client";
 import type { Resolver } from "./net/address-check";
 import { createHealthRouter } from "./http/health";
 import { waitingJobs } from "./queue/probe";
@@ -107,6 +109,9 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     urls,
     config,
     log: deps.log.child({ component: "activity" }),
+    // Remote recipients: one "federate" job each, on the engine's job queue (lib/federation/delivery.ts).
+    remote: ({ ctx, jobs }) =>
+      new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
     hooks: federation.activityHooks,
     onDistributed: plugins.loaded.length > 0 ? (act, local) => plugins.distributed(act, local) : undefined,
