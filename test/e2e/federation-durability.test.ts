@@ -1,10 +1,21 @@
 // Durable delivery: B is down while A's people post 50 activities to B's
 // people; meanwhile A does a rolling restart and one of its workers is
 // killed with SIGKILL. When B comes back, every activity arrives, once.
+// A's /metrics shows the deliveries waiting while B is down, and none after.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cleanupAfter, isEvent } from "../cluster/support";
+import { sample } from "../support/metrics";
 import { call, eventually, ids, post, restartPeer, startPeer, user, type Peer, type PeerUser } from "./federation-support";
+
+const METRICS_TOKEN = "metrics-token-of-the-durability-test";
+
+/** A's job queue depth, from its /metrics (summed over its workers by the master). */
+async function queueDepth(p: Peer): Promise<number | null> {
+  const res = await fetch(`${p.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+  assert.equal(res.status, 200);
+  return sample(await res.text(), "pump_queue_depth", { queue: "jobs" });
+}
 
 /**
  * Posts, trying again when the connection is cut (a worker killed or
@@ -25,7 +36,7 @@ async function postThroughRestart(u: PeerUser, act: Record<string, unknown>): Pr
 }
 
 test("deliveries to a stopped server survive a rolling restart and a killed worker, and arrive exactly once", { timeout: 600_000 }, async (t) => {
-  const a = await startPeer(5, { children: 2 });
+  const a = await startPeer(5, { children: 2, metricsToken: METRICS_TOKEN });
   cleanupAfter(t, a.dir, () => a.cluster);
   let b: Peer = await startPeer(6);
   cleanupAfter(t, b.dir, () => b.cluster);
@@ -57,6 +68,9 @@ test("deliveries to a stopped server survive a rolling restart and a killed work
     }
   }
   await a.cluster.waitForLogs(isEvent("restart-complete"), "A's rolling restart", 1, 240_000);
+  // The 50 deliveries wait in A's queue (retried with backoff) while B is down.
+  const waiting = await queueDepth(a);
+  assert.ok(waiting !== null && waiting >= 1, `A's queue depth while B is down: ${waiting}`);
 
   b = await restartPeer(b);
   const want = { bob: posted.filter((p) => p.to === "bob").map((p) => p.id), dan: posted.filter((p) => p.to === "dan").map((p) => p.id) };
@@ -71,4 +85,6 @@ test("deliveries to a stopped server survive a rolling restart and a killed work
   for (const id of want.bob) assert.equal(inboxes.bob.filter((x) => x === id).length, 1, `${id} once in bob's inbox`);
   for (const id of want.dan) assert.equal(inboxes.dan.filter((x) => x === id).length, 1, `${id} once in dan's inbox`);
   assert.ok(!inboxes.bob.some((id) => want.dan.includes(id)), "nothing for dan reached bob");
+  // Delivered: the queue empties (the last jobs finish just after their POSTs land).
+  await eventually("A's queue empty", async () => ((await queueDepth(a)) === 0 ? true : undefined), 60_000);
 });

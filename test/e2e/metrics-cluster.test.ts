@@ -13,6 +13,7 @@ import { cleanupAfter, startCluster, tempDir, type Cluster } from "../cluster/su
 import { freePort } from "../support/server";
 import { registerClient, registerUser } from "../support/oauth-client";
 import { Client } from "../web/realtime/support";
+import { sample } from "../support/metrics";
 
 const TOKEN = "metrics-token-for-the-cluster-test";
 
@@ -57,17 +58,6 @@ async function controlledSmtp(): Promise<{ port: number; mode: "hold" | "accept"
 }
 
 /** The value of one sample line (`name{labels} value`), or null. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(name)) continue;
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return null;
-}
-
 async function until<T>(what: string | (() => string), probe: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
