@@ -94,6 +94,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     appendFooter: config.appendFooter,
     scripts: [...config.scripts, ...plugins.scripts()],
     disableRegistration: config.disableRegistration,
+    debugClient: config.debugClient,
   });
     const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now, onSendFailure: metrics && (() => metrics.deliveryFailed("mail")) });
   const federation = createFederation({

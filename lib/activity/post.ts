@@ -31,7 +31,7 @@ export async function applyPost({ ctx, act, actorNick }: VerbInput): Promise<voi
   }
   // A stored, never-posted object (an upload, a remote note someone liked)
   // belongs to its author: posting it would publish it under another name.
-  if (stored && isPlainObject(stored.author) && !sameId(stored.author, act.actor)) {
+  if (stored && isPlainObject(stored.author) && !sameId(stored.author.id, act.actor.id)) {
     throw new BadRequestError("Only the author can post this object.");
   }
   const isList = actorNick !== null && !stored && looksLikeList(obj);

@@ -9,9 +9,7 @@ import type { RawConfig, SettableKey } from "./types";
  * server does not do (requireEmail alone locked every new account out), so
  * setting one stops pump. When a feature lands, delete its keys here.
  */
-export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {
-  debugClient: "the unminified debug client",
-};
+export const UNBUILT_KEYS: Partial<Record<SettableKey, string>> = {};
 
 /** Set to something that asks for the feature: truthy (a non-empty list) and not the built-in default. */
 function asksForIt(key: SettableKey, value: unknown): boolean {

@@ -32,6 +32,8 @@ export interface RendererOptions {
   disableRegistration?: boolean;
   /** Public directory (to find the client bundle). */
   publicDir?: string;
+  /** Load the unminified client bundle (config `debugClient`). */
+  debugClient?: boolean;
 }
 
 /** Where the client-script engineer's esbuild bundle lands (public/build/pump.js). */
@@ -64,7 +66,7 @@ export function createRenderer(site: string, viewsDir = join(packageRoot(), "vie
   const h = createViewHelpers(opts.base ?? "");
   const publicDir = opts.publicDir ?? join(packageRoot(), "public");
   // The fingerprinted bundle named by public/build/manifest.json (scripts/build-client.mjs).
-  const bundle = clientBundlePath(publicDir) ?? (existsSync(join(publicDir, CLIENT_BUNDLE)) ? CLIENT_BUNDLE : null);
+  const bundle = clientBundlePath(publicDir, opts.debugClient) ?? (existsSync(join(publicDir, CLIENT_BUNDLE)) ? CLIENT_BUNDLE : null);
   const scripts = [
     ...(bundle ? [`${prefix}/${bundle}`] : []),
     ...(opts.scripts ?? []),

@@ -159,4 +159,8 @@ test("a stored, never-posted object can be posted only by its author", async (t)
     status(400, "Only the author can post this object."),
   );
   assert.equal((await bobFeed()).totalItems, before, "nothing half-stored in bob's outbox");
+  // Its author may post it (as the web's picture posts do with an upload).
+  const own = await engine.ctx.objects.ensure({ objectType: "note", id: "http://social.example/api/note/stored-not-posted", content: "mine", author: { objectType: "person", id: engine.personId("bob") } });
+  const posted = await engine.postActivity("bob", { object: { objectType: "note", id: own.id } }, CLIENT);
+  assert.equal(posted.object.id, own.id);
 });

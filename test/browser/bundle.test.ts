@@ -38,3 +38,15 @@ test("pages load the fingerprinted bundle named by the manifest, cached for a ye
   assert.ok((await res.text()).length > 1000);
   assert.equal((await fetch(`${server.url}/build/app.NOSUCHFILE.js`)).status, 404);
 });
+
+test("debugClient: pages load the unminified bundle instead (the same code, readable in the browser's tools)", async (t) => {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "public", "build", "manifest.json"), "utf8")) as Record<string, string>;
+  assert.match(manifest["app-debug.js"], /^build\/app-debug\.[A-Z0-9]+\.js$/);
+  const debug = await startTestServer(["--debug-client", "true"]);
+  t.after(() => debug.close());
+  const html = await (await fetch(`${debug.url}/main/login`, { headers: { Accept: "text/html" } })).text();
+  const srcs = [...html.matchAll(/<script\b[^>]*src="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(srcs, [`/${manifest["app-debug.js"]}`]);
+  const [plain, minified] = await Promise.all([manifest["app-debug.js"], manifest["app.js"]].map(async (p) => (await fetch(`${debug.url}/${p}`)).text()));
+  assert.ok(plain.split("\n").length > 10 * minified.split("\n").length, "the debug bundle keeps its lines");
+});

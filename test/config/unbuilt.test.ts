@@ -19,9 +19,8 @@ function askingValue(key: SettableKey): unknown {
 const notAvailable = (key: string) => new RegExp(`^${key} \\(from .*\\) is set, but .* is not available in this version of pump\\.io: remove "${key}"`);
 
 describe("keys of features that are not built yet", () => {
-  it("include the debug client, and no longer email, uploads, plugins, the firehose or spam checking", () => {
-    for (const k of ["debugClient"]) assert.ok(k in UNBUILT_KEYS, k);
-    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads", "plugins", "firehose", "spamhost", "spamclientid", "spamclientsecret"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
+  it("no longer include email, uploads, plugins, the firehose, spam checking or the debug client", () => {
+    for (const k of ["requireEmail", "smtpserver", "favicon", "enableUploads", "plugins", "firehose", "spamhost", "spamclientid", "spamclientsecret", "debugClient"]) assert.ok(!(k in UNBUILT_KEYS), `${k} is built`);
   });
 
   for (const key of Object.keys(UNBUILT_KEYS) as SettableKey[]) {
@@ -46,7 +45,6 @@ describe("keys of features that are not built yet", () => {
 
 describe("bin/pump refuses a key of an unbuilt feature", () => {
   const cases: Array<[string, string[], Record<string, string>]> = [
-    ["debugClient", [], { PUMPIO_DEBUGCLIENT: "true" }],
   ];
   for (const [key, args, env] of cases) {
     it(`${key}: exit 1 and one line naming it`, async () => {
@@ -72,6 +70,5 @@ describe("--help claims only what works", () => {
   it("offers no key of an unbuilt feature", () => {
     const text = helpText();
     for (const key of Object.keys(UNBUILT_KEYS)) assert.doesNotMatch(text, new RegExp(`\\b${key}\\b|PUMPIO_${key}\\b`, "i"), key);
-    assert.doesNotMatch(text, /debug client/i);
   });
 });
