@@ -90,7 +90,7 @@ export async function runFanoutBench(): Promise<string> {
     "",
     machineLine(),
     "",
-    `One public note by a person with ${FOLLOWERS.toLocaleString("en")} local followers, ${POSTS} times, through the activity ` +
+    `One public note by a person with ${FOLLOWERS.toLocaleString("en")} local followers, ${POSTS === 1 ? "once" : `${POSTS} times`}, through the activity ` +
       "engine (what the POST route calls) with the default background delivery, one process. \"Answered\" is until the post " +
       "returns (activity, the poster's outbox and inbox and the delivery job stored); \"in every inbox\" is until the job " +
       "queue has placed it in all the followers' inboxes (each then checked). No HTTP, so no node:http ceiling beside it; " +
