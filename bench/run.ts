@@ -11,6 +11,7 @@ import { runApiBench } from "./api";
 import { runRollingRestartBench } from "./rolling-restart";
 import { runWebBench } from "./web";
 import { runStreamsBench } from "./streams";
+import { runFederationBench } from "./federation";
 
 interface Benchmark {
   name: string;
@@ -23,6 +24,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "api", run: () => runApiBench() },
   { name: "web", run: () => runWebBench() },
   { name: "streams", run: () => runStreamsBench() },
+  { name: "federation", run: () => runFederationBench() },
 ];
 
 const FILE = join(__dirname, "..", "..", "BENCHMARKS.md");

@@ -20,6 +20,10 @@ import { PasswordCheck } from "./model/password-check";
 import { FINGERPRINTED_MAX_AGE } from "./web/client-bundle";
 import { createEmail, type EmailService } from "./email";
 import { UPLOAD_API_PATH, sweepStaleTemp } from "./uploads";
+import { createFederation, type Federation } from "./federation";
+import { FederationDelivery } from "./federation/delivery";
+import { createPeerClient } from "./federation/peer-client";
+import type { Resolver } from "./net/address-check";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -30,6 +34,8 @@ export interface AppDeps {
   log: Logger;
   /** Epoch ms for what expires by the clock (emailed codes); default Date.now. Tests move it. */
   now?: () => number;
+  /** Name resolution for server-to-server requests (tests); default the system's. */
+  resolver?: Resolver;
 }
 
 /** Everything a router factory receives. */
@@ -47,6 +53,8 @@ export interface RouterContext {
   passwords: PasswordCheck;
   /** Confirmation, recovery and notification mail (lib/email); `enabled` only with smtpserver. */
   email: EmailService;
+  /** Server-to-server: safe fetcher, discovery, Dialback, remote credentials (lib/federation). */
+  federation: Federation;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -70,16 +78,20 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
   });
   const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now });
+  const federation = createFederation({ config, bank: deps.bank, urls, log: deps.log, resolver: deps.resolver });
   const engine = createEngine({
     bank: deps.bank,
     urls,
     config,
     log: deps.log.child({ component: "activity" }),
+    // Remote recipients: one "federate" job each, on the engine's job queue (lib/federation/delivery.ts).
+    remote: ({ ctx, jobs }) =>
+      new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) }),
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email };
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation };
   const app = express();
 
   app.disable("x-powered-by");
@@ -152,8 +164,11 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   if (mails > 0) ctx.log.info({ mails }, "resumed unsent mail");
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
+  const dialbackSweep = ctx.federation.startSweeps();
   return {
     async close() {
+      dialbackSweep.stop();
+      ctx.federation.close();
       oauth.stop();
       ctx.web.store.stopCleanup();
       ctx.passwords.throttle.stopCleanup();

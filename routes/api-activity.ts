@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { RouterContext } from "../lib/app";
 import type { AuthMiddlewares } from "../lib/oauth";
-import { createApiHelpers, handle, jsonBody, queryString } from "./api-support";
+import { createApiHelpers, handle, jsonBody, queryString, remotePrincipal } from "./api-support";
 
 const GROUP_FEEDS = ["members", "inbox", "documents"] as const;
 
@@ -32,6 +32,11 @@ export function createApiActivityRouter(ctx: RouterContext, auth: AuthMiddleware
   }));
   router.post("/api/collection/:uuid/members", auth.userWrite, handle(async (req, res) => {
     res.json(await engine.addToList(uuidOf(req.params), jsonBody(req), api.actor(req), api.generator(req)));
+  }));
+
+  // Remote delivery to a local group (federation.md §6): Dialback-bound clients only.
+  router.post("/api/group/:uuid/inbox", auth.clientWrite, handle(async (req, res) => {
+    res.json(await engine.receiveRemoteForGroup(uuidOf(req.params), jsonBody(req), remotePrincipal(req)));
   }));
 
   for (const feed of GROUP_FEEDS) {

@@ -3,7 +3,7 @@ import type { RouterContext } from "../lib/app";
 import { BadRequestError, HttpError, NotFoundError, UnauthorizedError } from "../lib/errors";
 import { asyncHandler } from "../lib/http/async-handler";
 import { AS2_CONTENT_TYPE, prefersAS2 } from "../lib/http/as2-negotiation";
-import { ANONYMOUS, isTypeSegment, type Generator, type Viewer } from "../lib/activity";
+import { ANONYMOUS, isTypeSegment, type Generator, type RemotePrincipal, type Viewer } from "../lib/activity";
 import { authOf, clientAsObject } from "../lib/oauth";
 import type { AS } from "../lib/model/as";
 
@@ -44,6 +44,17 @@ export function jsonBody(req: Request): unknown {
   if (req.is(["application/json", "application/*+json", "application/x-www-form-urlencoded"])) return req.body;
   if (req.is("*/*") === null) throw new BadRequestError("No request body: send JSON (Content-Type: application/json)");
   throw new HttpError(415, "Unsupported request body: send JSON (Content-Type: application/json)");
+}
+
+/**
+ * The remote person or host a 2-legged request speaks for: only clients
+ * bound by Dialback have one (401 "Authentication required" otherwise).
+ */
+export function remotePrincipal(req: Request): RemotePrincipal {
+  const client = authOf(req).client;
+  if (client?.webfinger) return { id: `acct:${client.webfinger}`, kind: "webfinger" };
+  if (client?.host) return { id: `http://${client.host}/`, kind: "host" };
+  throw new UnauthorizedError("Authentication required");
 }
 
 /** A string query value (the last one when repeated), else "". */

@@ -1,9 +1,8 @@
 import { Router } from "express";
 import type { RouterContext } from "../lib/app";
-import { UnauthorizedError } from "../lib/errors";
 import type { FeedKind, InboxKind, OutboxKind } from "../lib/activity";
-import { authOf, type AuthMiddlewares } from "../lib/oauth";
-import { createApiHelpers, handle, jsonBody } from "./api-support";
+import type { AuthMiddlewares } from "../lib/oauth";
+import { createApiHelpers, handle, jsonBody, remotePrincipal } from "./api-support";
 
 const OUTBOXES: Array<[string, OutboxKind, FeedKind]> = [
   ["feed", "feed", "feed"],
@@ -51,12 +50,7 @@ export function createApiUserRouter(ctx: RouterContext, auth: AuthMiddlewares): 
 
   // Remote delivery (api.md §9): 2-legged, and only from a Dialback-registered client.
   router.post("/api/user/:nickname/inbox", auth.clientWrite, handle(async (req, res) => {
-    const client = authOf(req).client;
-    if (!client || !(client.webfinger || client.host)) throw new UnauthorizedError("Authentication required");
-    const principal = client.webfinger
-      ? { id: `acct:${client.webfinger}`, kind: "webfinger" as const }
-      : { id: `http://${client.host}/`, kind: "host" as const };
-    res.json(await engine.receiveRemote(nick(req.params), jsonBody(req), principal));
+    res.json(await engine.receiveRemote(nick(req.params), jsonBody(req), remotePrincipal(req)));
   }));
 
   router.get("/api/user/:nickname/followers", auth.anyRead, handle(async (req, res) => {

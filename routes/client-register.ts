@@ -1,6 +1,6 @@
 import express, { Router, type Request } from "express";
 import type { RouterContext } from "../lib/app";
-import { HttpError } from "../lib/errors";
+import { DialbackRefusal } from "../lib/federation/dialback-verify";
 import { formBodyParser } from "../lib/oauth/body";
 import { registerClient, type DialbackIdentity } from "../lib/oauth/client-registration";
 
@@ -11,16 +11,11 @@ import { registerClient, type DialbackIdentity } from "../lib/oauth/client-regis
 export type DialbackVerifier = (req: Request) => Promise<DialbackIdentity>;
 
 export interface ClientRegisterDeps {
-  /** Provided by the federation code; until then any Authorization header is refused. */
+  /** The federation's check (lib/federation/dialback-verify.ts); without it any Authorization header is refused. */
   dialback?: DialbackVerifier;
 }
 
-/** A failed Dialback check: answered 401 text/plain with the original's header `WWW-Authentication` (sic). */
-export class DialbackRefusal extends HttpError {
-  constructor(message: string) {
-    super(401, message, { headers: { "WWW-Authentication": "Dialback" } });
-  }
-}
+export { DialbackRefusal };
 
 /** POST /api/client/register: dynamic client registration (oauth.md §1). */
 export function createClientRegisterRouter(ctx: RouterContext, deps: ClientRegisterDeps = {}): Router {
@@ -29,8 +24,7 @@ export function createClientRegisterRouter(ctx: RouterContext, deps: ClientRegis
     try {
       let identity: DialbackIdentity | null = null;
       if (req.headers.authorization !== undefined) {
-        // TODO(federation): Dialback verification; it plugs in through deps.dialback.
-        if (!deps.dialback) throw new DialbackRefusal("Dialback authentication is not supported by this server yet");
+        if (!deps.dialback) throw new DialbackRefusal("Dialback authentication is not supported here");
         identity = await deps.dialback(req);
       }
       const body = req.body && typeof req.body === "object" && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};

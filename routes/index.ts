@@ -6,6 +6,7 @@ import { localProfile } from "../lib/model/user";
 import { createOAuthRouter } from "./oauth";
 import { createOAuth2Router } from "./oauth2";
 import { createClientRegisterRouter } from "./client-register";
+import { createDialbackRouter } from "./dialback";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
 import { createApiUserRouter } from "./api-user";
@@ -35,7 +36,9 @@ export function createRouters(ctx: RouterContext): Router[] {
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
     createOAuth2Router(ctx),
-    createClientRegisterRouter(ctx),
+    // Registration verifies Dialback headers (federation.md §3-4); /api/dialback answers peers' checks.
+    createClientRegisterRouter(ctx, { dialback: ctx.federation.verifyDialback }),
+    createDialbackRouter(ctx),
     // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
     createUsersRouter(ctx, {
       auth,

@@ -37,8 +37,8 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
 
 /** True when the user's person is addressed in the activity's `to` or `bto` (not through followers or a list). */
 export function isDirectTo(ctx: Ctx, act: AS, nick: string): boolean {
-  const me = ctx.people.personId(nick);
-  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && sameId(a.id, me)));
+  // Any form of the user's id: peers address `acct:nick@host:port` to a person whose id is a profile URL.
+  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && ctx.people.nicknameOf(a.id) === nick));
 }
 
 /**
@@ -58,6 +58,12 @@ export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<voi
     if (await ctx.userStream(nick, kind).addIfAbsent(act.id)) paths.push(`/api/user/${nick}/${kind}`);
   }
   announce(ctx, act, paths);
+}
+
+/** A local group's inbox stream gets the activity (idempotent). */
+export async function placeInGroupInbox(ctx: Ctx, groupId: string, act: AS): Promise<void> {
+  // A local group's id is its API URL, so its inbox is `<id>/inbox`.
+  if (await ctx.stream(streamNames.groupInbox(groupId)).addIfAbsent(act.id)) announce(ctx, act, [`${groupId}/inbox`]);
 }
 
 /**
@@ -126,10 +132,7 @@ export function forRemote(act: AS): AS {
 export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | null): Promise<Recipients> {
   const r = await resolveRecipients(ctx, act);
   for (const nick of r.local) await placeInInbox(ctx, nick, act);
-  for (const g of r.groups) {
-    // A local group's id is its API URL, so its inbox is `<id>/inbox`.
-    if (await ctx.stream(streamNames.groupInbox(g)).addIfAbsent(act.id)) announce(ctx, act, [`${g}/inbox`]);
-  }
+  for (const g of r.groups) await placeInGroupInbox(ctx, g, act);
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);
     else ctx.log.debug({ activity: act.id, remote: r.remote.length }, "no remote delivery configured");

@@ -18,7 +18,7 @@ import { EmbedGuard } from "./embed";
 import { getActivity, getObject, getObjectByForeignId, getProfile, profileOf } from "./reads";
 import { afterRegister } from "./registration";
 import { forgetUser } from "./forget-user";
-import { receiveRemote, type RemotePrincipal } from "./receive";
+import { receiveRemote, receiveRemoteForGroup, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
 import type { StreamListener, StreamUpdate } from "./stream-events";
 import { activityForViewer } from "./realtime-read";
@@ -35,8 +35,12 @@ export interface EngineOptions {
   urls: UrlMaker;
   config: EngineConfig;
   log: Logger;
-  /** Remote recipients (federation); without it they are logged and skipped. */
-  remote?: RemoteDelivery | null;
+  /**
+   * Remote recipients (federation); without it they are logged and skipped.
+   * A function is given the engine's job queue, so that remote deliveries
+   * are jobs of the same queue as local ones (one poller per worker).
+   */
+  remote?: RemoteDelivery | null | ((deps: { ctx: Ctx; jobs: JobQueue }) => RemoteDelivery);
   /**
    * "inline" (default): a post returns after local inboxes are filled.
    * "background": a post returns once the delivery job is recorded.
@@ -80,6 +84,8 @@ export interface Engine {
   updateProfile(nickname: string, body: unknown, client: Generator): Promise<AS>;
   /** POST /api/user/:nick/inbox from a remote server (api.md §9). */
   receiveRemote(nickname: string, body: unknown, principal: RemotePrincipal): Promise<AS>;
+  /** POST /api/group/:uuid/inbox from a remote server (federation.md §6). */
+  receiveRemoteForGroup(uuid: string, body: unknown, principal: RemotePrincipal): Promise<AS>;
   getActivity(uuid: string, viewer: Viewer): Promise<AS>;
   putActivity(uuid: string, body: unknown, nickname: string): Promise<AS>;
   deleteActivity(uuid: string, nickname: string): Promise<"Deleted">;
@@ -122,8 +128,8 @@ export interface Engine {
 /** Builds the engine over a connected bank. No side effects until called. */
 export function createEngine(opts: EngineOptions): Engine {
   const ctx = new Ctx(opts.bank, opts.urls, opts.config, opts.log);
-  const remote = opts.remote ?? null;
   const jobs = new JobQueue(opts.bank, opts.log.child({ component: "queue" }), opts.jobs);
+  const remote = typeof opts.remote === "function" ? opts.remote({ ctx, jobs }) : (opts.remote ?? null);
   const queue = new BankDeliveryQueue(
     ctx,
     jobs,
@@ -157,6 +163,7 @@ export function createEngine(opts: EngineOptions): Engine {
     deleteObject: (t, u, n, c) => writes.deleteObject(core, t, u, n, c),
     updateProfile: (n, b, c) => writes.updateProfile(core, n, b, c),
     receiveRemote: (n, b, p) => receiveRemote(core, n, b, p),
+    receiveRemoteForGroup: (u, b, p) => receiveRemoteForGroup(core, u, b, p),
     getActivity: (u, v) => getActivity(core, u, v),
     putActivity: (u, b, n) => writes.putActivity(core, u, b, n),
     deleteActivity: (u, n) => writes.deleteActivity(core, u, n),

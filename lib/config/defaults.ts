@@ -97,6 +97,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   plugins: [],
   scripts: [],
   proxyWhitelist: [],
+  federationAllowedAddresses: [],
   redirectToCanonical: true,
   redirectAddressToCanonical: false,
   trustProxy: false,

@@ -88,6 +88,7 @@ export const KEY_SPECS = {
   plugins: { kind: "stringArray" },
   scripts: { kind: "stringArray" },
   proxyWhitelist: { kind: "stringArray" },
+  federationAllowedAddresses: { kind: "stringArray" },
   redirectToCanonical: bool,
   redirectAddressToCanonical: bool,
   trustProxy: { kind: "trustProxy" },

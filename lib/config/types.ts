@@ -76,6 +76,12 @@ export interface PumpConfig {
   plugins: string[];
   scripts: string[];
   proxyWhitelist: string[];
+  /**
+   * Private, loopback or link-local addresses (CIDRs or single addresses)
+   * that server-to-server requests may reach anyway (new; default none:
+   * only public addresses are contacted).
+   */
+  federationAllowedAddresses: string[];
   redirectToCanonical: boolean;
   redirectAddressToCanonical: boolean;
   /**

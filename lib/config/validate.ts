@@ -4,6 +4,7 @@ import { ConfigError } from "./errors";
 import { checkEmailConfig } from "./email";
 import type { PumpConfig, RawConfig, SettableKey } from "./types";
 import { checkUnbuilt } from "./unbuilt";
+import { parseAllowEntry } from "../net/address-check";
 
 export interface ValidateContext {
   raw: RawConfig;
@@ -104,6 +105,13 @@ function checkOther(c: PumpConfig, ctx: ValidateContext, warnings: string[]): vo
       ok = false;
     }
     if (!ok) throw new ConfigError(`spamhost: ${JSON.stringify(c.spamhost)} (from ${origin(ctx, "spamhost")}) must be a URL with scheme, e.g. https://spamicity.info`);
+  }
+  for (const entry of c.federationAllowedAddresses) {
+    try {
+      parseAllowEntry(entry);
+    } catch (e) {
+      throw new ConfigError(`federationAllowedAddresses (from ${origin(ctx, "federationAllowedAddresses")}): ${(e as Error).message}; list addresses or CIDR ranges such as "127.0.0.0/8" or "fd00::/8".`);
+    }
   }
   if (c.requireEmail && c.smtpserver === null) {
     throw new ConfigError(`requireEmail is on (from ${origin(ctx, "requireEmail")}) but smtpserver is not set, so no confirmation email could ever be sent. Set smtpserver (and smtpport, smtpuser, smtppass as needed), or turn requireEmail off.`);

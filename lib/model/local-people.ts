@@ -31,7 +31,11 @@ export class LocalPeople {
     if (typeof id !== "string") return null;
     const c = canonicalId(id);
     const acct = /^acct:([^@]+)@(.+)$/.exec(c);
-    if (acct) return acct[2]!.toLowerCase() === this.urls.hostname.toLowerCase() ? acct[1]! : null;
+    if (acct) {
+      // On a non-default port, peers name our people `acct:nick@host:port` (the host of their ids).
+      const host = acct[2]!.toLowerCase();
+      return host === this.urls.hostname.toLowerCase() || host === this.urls.host.toLowerCase() ? acct[1]! : null;
+    }
     const prefix = this.urls.makeURL("/api/user/");
     if (c.startsWith(prefix) && c.endsWith("/profile")) {
       const nick = c.slice(prefix.length, -"/profile".length);

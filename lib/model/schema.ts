@@ -6,6 +6,7 @@ import { QUEUE_SCHEMA } from "../queue/schema";
 import { EMAIL_SCHEMA } from "./email-schema";
 import { UPLOAD_SCHEMA } from "./upload-schema";
 import { MIGRATE_SCHEMA } from "./migrate-schema";
+import { FEDERATION_SCHEMA } from "./federation-schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -20,4 +21,5 @@ export const SCHEMA: Schema = {
   ...EMAIL_SCHEMA,
   ...UPLOAD_SCHEMA,
   ...MIGRATE_SCHEMA,
+  ...FEDERATION_SCHEMA,
 };

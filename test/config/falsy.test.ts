@@ -73,6 +73,7 @@ const TABLE: Record<keyof typeof KEY_SPECS, Row> = {
   plugins: is("plugins", []),
   scripts: is("scripts", []),
   proxyWhitelist: is("proxyWhitelist", []),
+  federationAllowedAddresses: is("federationAllowedAddresses", []),
   redirectToCanonical: is("redirectToCanonical", false),
   redirectAddressToCanonical: is("redirectAddressToCanonical", false),
   controlSocket: is("controlSocket", "/tmp/pump.socket"), // derived from the uid
