@@ -7,6 +7,7 @@ import { EMAIL_SCHEMA } from "./email-schema";
 import { UPLOAD_SCHEMA } from "./upload-schema";
 import { MIGRATE_SCHEMA } from "./migrate-schema";
 import { FEDERATION_SCHEMA } from "./federation-schema";
+import { ACTIVITYPUB_SCHEMA } from "../activitypub/schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -22,4 +23,5 @@ export const SCHEMA: Schema = {
   ...UPLOAD_SCHEMA,
   ...MIGRATE_SCHEMA,
   ...FEDERATION_SCHEMA,
+  ...ACTIVITYPUB_SCHEMA,
 };
