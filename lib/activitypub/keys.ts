@@ -38,5 +38,5 @@ export async function actorKey(bank: Bank, nickname: string): Promise<ActorKey> 
 /** The private key as a WebCrypto key, for fedify's signRequest. */
 export async function signingKey(key: ActorKey): Promise<webcrypto.CryptoKey> {
   const der = createPrivateKey(key.privateKeyPem).export({ type: "pkcs8", format: "der" });
-  return webcrypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+  return webcrypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
 }

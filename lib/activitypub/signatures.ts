@@ -76,7 +76,6 @@ export function createVerifier(deps: VerifierDeps) {
     try {
       key = await fedify.verifyRequest(request, {
         documentLoader,
-        contextLoader: documentLoader,
         timeWindow: TIME_WINDOW,
         keyCache: {
           get: async (id: URL) => keys.get(id.href) as never,
