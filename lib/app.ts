@@ -30,6 +30,7 @@ import { waitingJobs } from "./queue/probe";
 import { PluginHost } from "./plugins/host";
 import type { WorkerMetrics } from "./metrics/worker-metrics";
 import { metricsRoute, type MetricsSource } from "./metrics/serve";
+import { ApDelivery, createActivityPub, type ActivityPub } from "./activitypub";
 
 /** Largest JSON or form body we accept. */
 export const BODY_LIMIT = "1mb";
@@ -69,6 +70,8 @@ export interface RouterContext {
   email: EmailService;
   /** Server-to-server: safe fetcher, discovery, Dialback, remote credentials (lib/federation). */
   federation: Federation;
+  /** ActivityPub server-to-server (lib/activitypub). */
+  activitypub: ActivityPub;
 }
 
 /** Background work of a running app, stopped before the bank is closed. */
@@ -96,7 +99,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     disableRegistration: config.disableRegistration,
     debugClient: config.debugClient,
   });
-    const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now, onSendFailure: metrics && (() => metrics.deliveryFailed("mail")) });
+  const email = createEmail({ config, bank: deps.bank, log: deps.log, urls, now: deps.now, onSendFailure: metrics && (() => metrics.deliveryFailed("mail")) });
   const federation = createFederation({
     config,
     bank: deps.bank,
@@ -105,14 +108,19 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     resolver: deps.resolver,
     objects: () => ({ ensure: (obj) => engine.ctx.objects.ensure(obj), isLocalId: (id) => engine.ctx.people.isLocalId(id) }),
   });
+  let apDelivery: ApDelivery | null = null;
   const engine = createEngine({
     bank: deps.bank,
     urls,
     config,
     log: deps.log.child({ component: "activity" }),
     // Remote recipients: one "federate" job each, on the engine's job queue (lib/federation/delivery.ts).
-    remote: ({ ctx, jobs }) =>
-      new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) }),
+    // ActivityPub recipients get "ap-deliver" jobs, everyone else pump.io's (lib/activitypub/delivery.ts).
+    remote: ({ ctx, jobs }) => {
+      const pump = new FederationDelivery({ ctx, jobs, peers: createPeerClient({ federation, people: ctx.people, urls }), log: deps.log.child({ component: "federation" }) });
+      apDelivery = new ApDelivery({ ctx, jobs, fetcher: federation.fetcher, pump, log: deps.log.child({ component: "activitypub" }) });
+      return apDelivery;
+    },
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
     hooks: federation.activityHooks,
     onDistributed: plugins.loaded.length > 0 ? (act, local) => plugins.distributed(act, local) : undefined,
@@ -120,7 +128,9 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation };
+  const activitypub = createActivityPub({ config, bank: deps.bank, urls, engine, fetcher: federation.fetcher });
+  if (apDelivery) activitypub.setDelivery(apDelivery);
+  const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation, activitypub };
   const app = express();
 
   app.disable("x-powered-by");
@@ -161,7 +171,14 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   // Bodies: JSON for the API, form-encoded for OAuth, client registration and
   // web forms. Size limits keep a worker safe from huge bodies (413).
   // JSON uploads ({mimeType, data}) are read by the uploads router, with the upload size limit.
-  const json = express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] });
+  // The raw body is kept for ActivityPub's Digest check (lib/activitypub/signatures.ts).
+  const json = express.json({
+    limit: BODY_LIMIT,
+    type: ["application/json", "application/*+json"],
+    verify: (req, _res, buf) => {
+      (req as { rawBody?: Buffer }).rawBody = buf;
+    },
+  });
   app.use((req, res, next) => (req.method === "POST" && UPLOAD_API_PATH.test(req.path) ? next() : json(req, res, next)));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
 

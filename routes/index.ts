@@ -10,6 +10,7 @@ import { createDialbackRouter } from "./dialback";
 import { createProxyRouter } from "./proxy";
 import { createUsersRouter } from "./users";
 import { createWebfingerRouter } from "./webfinger";
+import { createActivityPubRouter } from "./activitypub";
 import { createApiUserRouter } from "./api-user";
 import { createApiActivityRouter } from "./api-activity";
 import { createApiObjectsRouter } from "./api-objects";
@@ -34,6 +35,8 @@ export function createRouters(ctx: RouterContext): Router[] {
     createSiteFilesRouter(ctx),
     web.sessionRouter,
     createWebfingerRouter(ctx),
+    // ActivityPub: the actor at /:nickname for AS2 requests, /api/ap/* and NodeInfo.
+    createActivityPubRouter(ctx),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
     createOAuth2Router(ctx),

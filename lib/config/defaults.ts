@@ -101,6 +101,8 @@ export const DEFAULTS: Readonly<RawConfig> = {
   scripts: [],
   proxyWhitelist: [],
   federationAllowedAddresses: [],
+  activityPubBlockedDomains: [],
+  activityPubBlockedActors: [],
   redirectToCanonical: true,
   redirectAddressToCanonical: false,
   trustProxy: false,

@@ -89,6 +89,8 @@ export const KEY_SPECS = {
   scripts: { kind: "stringArray" },
   proxyWhitelist: { kind: "stringArray" },
   federationAllowedAddresses: { kind: "stringArray" },
+  activityPubBlockedDomains: { kind: "stringArray" },
+  activityPubBlockedActors: { kind: "stringArray" },
   redirectToCanonical: bool,
   redirectAddressToCanonical: bool,
   trustProxy: { kind: "trustProxy" },

@@ -82,6 +82,10 @@ export interface PumpConfig {
    * only public addresses are contacted).
    */
   federationAllowedAddresses: string[];
+  /** ActivityPub moderation: servers (and their subdomains) whose activities are refused. */
+  activityPubBlockedDomains: string[];
+  /** ActivityPub moderation: remote actor ids whose activities are refused. */
+  activityPubBlockedActors: string[];
   redirectToCanonical: boolean;
   redirectAddressToCanonical: boolean;
   /**

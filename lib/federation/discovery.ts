@@ -51,6 +51,8 @@ export async function resourceLinks(bank: Bank, urls: UrlMaker, resource: unknow
     { rel: "following", href: person.following.url },
     { rel: "favorites", href: person.favorites.url },
     { rel: "lists", href: person.lists.url },
+    // ActivityPub peers look for the actor by this type (its id is the profile page); last, after the original's links.
+    { rel: "self", type: "application/activity+json", href: person.url },
   ];
 }
 

@@ -8,6 +8,7 @@ import { UPLOAD_SCHEMA } from "./upload-schema";
 import { MIGRATE_SCHEMA } from "./migrate-schema";
 import { FEDERATION_SCHEMA } from "./federation-schema";
 import { WEB_SCHEMA } from "./web-schema";
+import { ACTIVITYPUB_SCHEMA } from "../activitypub/schema";
 
 /**
  * The storage schema: every databank type the server stores, its primary
@@ -24,4 +25,5 @@ export const SCHEMA: Schema = {
   ...MIGRATE_SCHEMA,
   ...FEDERATION_SCHEMA,
   ...WEB_SCHEMA,
+  ...ACTIVITYPUB_SCHEMA,
 };

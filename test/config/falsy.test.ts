@@ -74,6 +74,8 @@ const TABLE: Record<keyof typeof KEY_SPECS, Row> = {
   scripts: is("scripts", []),
   proxyWhitelist: is("proxyWhitelist", []),
   federationAllowedAddresses: is("federationAllowedAddresses", []),
+  activityPubBlockedDomains: is("activityPubBlockedDomains", []),
+  activityPubBlockedActors: is("activityPubBlockedActors", []),
   redirectToCanonical: is("redirectToCanonical", false),
   redirectAddressToCanonical: is("redirectAddressToCanonical", false),
   controlSocket: is("controlSocket", "/tmp/pump.socket"), // derived from the uid

@@ -74,5 +74,5 @@ test("lrdd answers XRD with the subject, or JSON", async () => {
   assert.match(xml, /<Subject>acct:alice@127\.0\.0\.1<\/Subject>/);
   assert.match(xml, /rel="activity-outbox"/);
   const j = await fetch(`${srv.url}/api/lrdd?resource=acct:alice@127.0.0.1`, { headers: { Accept: "application/json" } });
-  assert.equal(((await j.json()) as { links: unknown[] }).links.length, 9);
+  assert.equal(((await j.json()) as { links: unknown[] }).links.length, 10); // the original's nine, then ActivityPub's self link
 });

@@ -1,0 +1,103 @@
+import type { Logger } from "../log";
+import { isPlainObject, type AS } from "../model/as";
+import type { Ctx } from "../activity/context";
+import type { RemoteDelivery } from "../activity/distribute";
+import { forRemote } from "../activity/distribute";
+import { presentActivity } from "../activity/present";
+import type { JobQueue } from "../queue/job-queue";
+import type { SafeFetcher } from "../net/safe-request";
+import { actorKey } from "./keys";
+import { ApIds } from "./ids";
+import { activityToAs2 } from "./to-as2";
+import { fetchActor, knownActor, type RemoteActor } from "./remote-actors";
+import { signedRequest } from "./signatures";
+
+/** The job kind of one ActivityPub delivery: one activity to one (shared) inbox. */
+export const AP_DELIVER_JOB = "ap-deliver";
+
+/** A stored activity (read afresh when the job runs) or a ready AS2 body (an Accept), to one inbox. */
+export interface ApDeliverPayload {
+  nick: string;
+  inbox: string;
+  activity?: string;
+  /** the recipient whose view of the activity is sent */
+  recipient?: string;
+  body?: AS;
+}
+
+export interface ApDeliveryOptions {
+  ctx: Ctx;
+  jobs: JobQueue;
+  fetcher: SafeFetcher;
+  /** pump.io delivery, for every recipient that does not speak ActivityPub */
+  pump: RemoteDelivery;
+  log: Logger;
+}
+
+/** pump.io ids of remote people: their profile endpoint, or an acct: id. */
+function looksPump(id: string): boolean {
+  return id.startsWith("acct:") || /\/api\/user\/[^/]+\/profile$/.test(id);
+}
+
+/**
+ * Remote delivery by protocol: recipients known as ActivityPub actors (met
+ * in our inbox or found by fetching their id as AS2) get one signed
+ * `ap-deliver` job per inbox (shared inboxes collapse many followers of one
+ * server into one POST); everyone else goes to pump.io federation. Both on
+ * the same durable job queue.
+ */
+export class ApDelivery implements RemoteDelivery {
+  readonly ids: ApIds;
+
+  constructor(private readonly opts: ApDeliveryOptions) {
+    this.ids = new ApIds(opts.ctx.urls, opts.ctx.people);
+    opts.jobs.handle(AP_DELIVER_JOB, (payload) => this.run(payload as ApDeliverPayload));
+  }
+
+  private async apActorOf(r: AS): Promise<RemoteActor | null> {
+    if (typeof r.id !== "string") return null;
+    const known = await knownActor(this.opts.ctx.bank, r.id);
+    if (known || looksPump(r.id) || !/^https?:\/\//.test(r.id)) return known;
+    try {
+      return await fetchActor(this.opts.ctx.bank, this.opts.fetcher, r.id);
+    } catch {
+      return null;
+    }
+  }
+
+  async deliver(activity: AS, recipients: AS[]): Promise<void> {
+    const pump: AS[] = [];
+    const byInbox = new Map<string, string>();
+    for (const r of recipients) {
+      const actor = await this.apActorOf(r);
+      if (!actor) pump.push(r);
+      else if (!byInbox.has(actor.sharedInbox ?? actor.inbox)) byInbox.set(actor.sharedInbox ?? actor.inbox, actor.id);
+    }
+    if (pump.length > 0) await this.opts.pump.deliver(activity, pump);
+    const nick = isPlainObject(activity.actor) ? this.opts.ctx.people.nicknameOf(activity.actor.id) : null;
+    if (!nick || typeof activity.id !== "string" || byInbox.size === 0) return;
+    for (const [inbox, recipient] of byInbox) await this.enqueue({ nick, inbox, activity: activity.id, recipient });
+  }
+
+  /** Queues one delivery and starts it now (the queue retries it if this attempt fails). */
+  async enqueue(p: ApDeliverPayload): Promise<void> {
+    const key = p.activity ?? (typeof p.body?.id === "string" ? p.body.id : JSON.stringify(p.body));
+    const job = await this.opts.jobs.add(AP_DELIVER_JOB, `${AP_DELIVER_JOB}:${key} ${p.inbox}`, p);
+    void this.opts.jobs.runNow(job.id).catch(() => undefined);
+  }
+
+  private async run(p: ApDeliverPayload): Promise<void> {
+    const { ctx, log } = this.opts;
+    let body = p.body ?? null;
+    if (!body && p.activity) {
+      const stored = await ctx.activities.get(p.activity);
+      if (!stored) return;
+      body = activityToAs2(this.ids, forRemote(await presentActivity(ctx, stored, { viewerId: p.recipient ?? null })));
+    }
+    if (!body) return;
+    const key = await actorKey(ctx.bank, p.nick);
+    const res = await signedRequest(this.opts.fetcher, { key, keyId: this.ids.keyId(p.nick) }, p.inbox, { method: "POST", body: JSON.stringify(body) });
+    if (res.status < 200 || res.status >= 300) throw new Error(`${p.inbox} answered ${res.status}: ${res.text().slice(0, 200)}`);
+    log.debug({ activity: body.id, inbox: p.inbox }, "delivered by ActivityPub");
+  }
+}

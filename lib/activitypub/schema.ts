@@ -1,0 +1,11 @@
+import type { Schema } from "../databank";
+
+/** Storage types of ActivityPub (lib/activitypub). */
+export const ACTIVITYPUB_SCHEMA: Schema = {
+  /** A local actor's RSA key pair (PEM), made on first need. */
+  apkey: { pkey: "nickname", fields: ["publicKeyPem", "privateKeyPem", "created"], indices: [] },
+  /** A remote ActivityPub actor we met: its inboxes, so delivery knows it speaks ActivityPub. */
+  apactor: { pkey: "id", fields: ["inbox", "sharedInbox", "followers", "preferredUsername", "host", "fetched"], indices: ["host"] },
+  /** A signature already accepted (replays are refused), by its hash. */
+  apseen: { pkey: "key", fields: ["created"], indices: [] },
+};

@@ -1,0 +1,88 @@
+import { Router, type NextFunction, type Request, type Response } from "express";
+import type { RouterContext } from "../lib/app";
+import { asyncHandler } from "../lib/http/async-handler";
+import { prefersAS2 } from "../lib/http/as2-negotiation";
+import { NotFoundError } from "../lib/errors";
+import { findUser } from "../lib/model/user";
+import type { CollectionKind } from "../lib/activitypub/actor";
+import { packageVersion } from "../lib/version";
+
+const AP_TYPE = "application/activity+json";
+const KINDS: CollectionKind[] = ["outbox", "followers", "following", "liked"];
+
+function sendAp(res: Response, doc: unknown, status = 200): void {
+  res.status(status).type(AP_TYPE).send(JSON.stringify(doc));
+}
+
+/**
+ * ActivityPub: the actor document at /:nickname (for AS2 Accept headers),
+ * its collections and inboxes below /api/ap/, and NodeInfo 2.0.
+ */
+export function createActivityPubRouter(ctx: RouterContext): Router {
+  const router = Router();
+  const ap = ctx.activitypub;
+  const requireUser = async (nick: string) => {
+    if (!(await findUser(ctx.bank, nick))) throw new NotFoundError(`No such user: ${nick}`);
+  };
+
+  router.get("/.well-known/nodeinfo", (_req, res) => {
+    res.set("Access-Control-Allow-Origin", "*");
+    res.json({ links: [{ rel: "http://nodeinfo.diaspora.software/ns/schema/2.0", href: ctx.urls.makeURL("/api/ap/nodeinfo/2.0") }] });
+  });
+  router.get(
+    "/api/ap/nodeinfo/2.0",
+    asyncHandler(async (_req, res) => {
+      let users = 0;
+      await ctx.bank.scan("user", () => users++);
+      res.set("Access-Control-Allow-Origin", "*");
+      res.type('application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"').send(
+        JSON.stringify({
+          version: "2.0",
+          software: { name: "pump.io", version: packageVersion() },
+          protocols: ["activitypub"],
+          services: { inbound: [], outbound: [] },
+          openRegistrations: !ctx.config.disableRegistration,
+          usage: { users: { total: users } },
+          metadata: { nodeName: ctx.config.site },
+        }),
+      );
+    }),
+  );
+
+  // The actor: the profile page's URL, answered as AS2 when asked for it.
+  router.get(
+    "/:nickname",
+    asyncHandler(async (req: Request, res: Response, next: NextFunction) => {
+      if (!prefersAS2(req.get("accept"))) return next();
+      if (!(await findUser(ctx.bank, req.params.nickname!))) return next();
+      res.vary("Accept");
+      sendAp(res, await ap.actor(req.params.nickname!));
+    }),
+  );
+  router.get(
+    "/api/ap/users/:nickname/:kind",
+    asyncHandler(async (req, res, next) => {
+      const kind = req.params.kind as CollectionKind;
+      if (!KINDS.includes(kind)) return next();
+      await requireUser(req.params.nickname!);
+      const page = typeof req.query.page === "string" && /^[1-9]\d{0,5}$/.test(req.query.page) ? Number(req.query.page) : null;
+      sendAp(res, await ap.collection(req.params.nickname!, kind, page));
+    }),
+  );
+
+  const inbox = (nick: string | null) =>
+    asyncHandler(async (req: Request, res: Response) => {
+      if (nick === null && req.params.nickname) await requireUser(req.params.nickname);
+      await ap.inbox(req.params.nickname ?? null, {
+        method: req.method,
+        url: ctx.urls.origin + req.originalUrl,
+        headers: req.headers,
+        rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
+        body: req.body,
+      });
+      res.status(202).json({ ok: true });
+    });
+  router.post("/api/ap/users/:nickname/inbox", inbox(null));
+  router.post("/api/ap/inbox", inbox(null));
+  return router;
+}
