@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { BadRequestError, ForbiddenError, HttpError, UnauthorizedError } from "../lib/errors";
 import { asyncHandler } from "../lib/http/async-handler";
+import { allowFormTarget } from "../lib/http/security";
 import { parseWebfinger, type RemotePrincipal } from "../lib/federation";
 import type { AS } from "../lib/model/as";
 import { isPlainObject } from "../lib/model/as";
@@ -26,8 +27,11 @@ export function createWebRemoteRouter(ctx: RouterContext, deps: { pages: PageDat
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
     res.status(status).type("html").send(ctx.pages.render(view, { ...pages.common(req, { forms: true }), ...data }));
   };
-  const form = (req: Request, res: Response, error: string | null, webfinger: string, continueTo: string, status = 200): void =>
+  const form = (req: Request, res: Response, error: string | null, webfinger: string, continueTo: string, status = 200): void => {
+    // The form's answer redirects to the person's home server, whichever it is.
+    allowFormTarget(res, "any-http");
     render(req, res, "remote-login", { title: "Log in with another server", nav: "login", error, webfinger, continueTo }, status);
+  };
 
   router.get("/main/remote", (req, res) => {
     const continueTo = safeReturnPath(req.query.continue, pages.sitePath("/main/remote/home"));
