@@ -33,6 +33,9 @@ export function createWebRemoteRouter(ctx: RouterContext, deps: { pages: PageDat
     render(req, res, "remote-login", { title: "Log in with another server", nav: "login", error, webfinger, continueTo }, status);
   };
 
+  // A remote person's home is their inbox at their server, read through us.
+  router.get("/", (req, res, next) => (remoteViewer(req) && !pages.viewer(req) ? res.redirect(302, pages.sitePath("/main/remote/home")) : next()));
+
   router.get("/main/remote", (req, res) => {
     const continueTo = safeReturnPath(req.query.continue, pages.sitePath("/main/remote/home"));
     if (pages.viewer(req)) return res.redirect(302, pages.sitePath("/"));

@@ -61,6 +61,7 @@ test("remote login, reading and posting through the proxy; refusals; the follow 
     const a = await remoteLogin(A, B, "bob");
     const home = await a.page("/main/remote/home");
     assert.match(home, /id="remote-viewer"/, "the page shows the remote person");
+    assert.equal((await a.get("/")).location, "/main/remote/home", "home is the remote home");
     assert.doesNotMatch(home, /href="\/main\/settings"/, "no local-only controls");
     const posted = await a.submit("/main/proxy", { content: "Hello from A's web UI" });
     assert.equal(posted.status, 303, `proxy: ${posted.status} ${posted.text.slice(0, 300)}`);
@@ -86,6 +87,7 @@ test("remote login, reading and posting through the proxy; refusals; the follow 
     const out = await a.submit("/main/logout", {});
     assert.equal(out.status, 303);
     const after = await a.get("/main/remote/home");
+    assert.equal((await a.get("/")).status, 200, "logged out: the welcome page again");
     assert.equal(after.status, 302);
   });
 
