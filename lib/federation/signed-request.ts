@@ -40,7 +40,11 @@ export function oauthHeader(creds: RemoteCredentials, method: string, url: strin
     { url: new URL(url).href, method: method.toUpperCase(), data: { ...form, ...extra } },
     options.token ? { key: options.token.token, secret: options.token.token_secret } : undefined,
   );
-  return signer.toHeader({ ...auth, ...extra }).Authorization;
+  // The library copies oauth_* parameters of `data` into the header: one sent
+  // in the form body must not be sent (and so signed) a second time there.
+  const header: Record<string, unknown> = { ...auth };
+  for (const k of Object.keys(form)) if (!(k in extra)) delete header[k];
+  return signer.toHeader({ ...(header as unknown as typeof auth), ...extra }).Authorization;
 }
 
 /** Sends a request signed with `creds` (and `token`, if given) through the safe fetcher. */
