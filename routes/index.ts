@@ -17,6 +17,7 @@ import { createApiObjectsRouter } from "./api-objects";
 import { createWebRouter } from "./web";
 import { createSiteFilesRouter } from "./site-files";
 import { createUploadsRouter } from "./uploads";
+import { remoteViewer } from "../lib/web/remote-session";
 
 /**
  * Every router of the app, in mount order (Express takes the first match,
@@ -37,7 +38,7 @@ export function createRouters(ctx: RouterContext): Router[] {
     createWebfingerRouter(ctx),
     // ActivityPub: the actor at /:nickname for AS2 requests, /api/ap/* and NodeInfo.
     createActivityPubRouter(ctx),
-    createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); return n ? { nickname: n } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
+    createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); if (n) return { nickname: n }; const r = remoteViewer(req); return r ? { remote: r.id } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
     createOAuth2Router(ctx),
     // Registration verifies Dialback headers (federation.md §3-4); /api/dialback answers peers' checks.

@@ -1,3 +1,4 @@
+import { allowFormTarget } from "../lib/http/security";
 import { Router, type Request, type Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { BadRequestError, ForbiddenError } from "../lib/errors";
@@ -71,6 +72,8 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
   const csrf = (req: Request): string | null => (deps.session && req.session ? csrfToken(req) : null);
 
   const showLogin = (req: Request, res: Response, p: PendingAuthorization, status = 200, error: string | null = null, username = ""): void => {
+    // The login may end in a redirect to the client's callback (already approved).
+    allowFormTarget(res, callbackUrl(p.rt));
     res.status(status).type("html").send(pages.render("oauth-login", { token: p.rt.token, clientTitle: title(p), error, username, csrf: csrf(req) }));
   };
 
@@ -80,6 +83,7 @@ export function createOAuthRouter(ctx: RouterContext, deps: OAuthRouterDeps = {}
       finish(res, rt, p, 302);
       return;
     }
+    allowFormTarget(res, callbackUrl(rt));
     res.type("html").send(
       pages.render("oauth-authorize", {
         token: rt.token,

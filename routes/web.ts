@@ -17,6 +17,7 @@ import { createWebPagesRouter } from "./web-pages";
 import { createWebNotificationsRouter } from "./web-notifications";
 import { createWebListsRouter } from "./web-lists";
 import { createWebPeopleRouter } from "./web-people";
+import { createWebRemoteRouter } from "./web-remote";
 import { Notifications } from "../lib/web/notifications";
 import { PrefsStore } from "../lib/web/prefs";
 
@@ -65,7 +66,8 @@ export function createWebRouter(ctx: RouterContext, deps: { web: WebAuth; auth: 
   router.use(createWebAccountRouter(ctx, { web: deps.web, actions, pages }));
   router.use(createWebFormsRouter(ctx, { actions, pages }));
   router.use(createWebListsRouter(ctx, { actions, pages }));
-  router.use(createWebPeopleRouter(ctx, { pages }));
+  router.use(createWebPeopleRouter(ctx, { pages, actions }));
+  router.use(createWebRemoteRouter(ctx, { pages }));
 
   router.get("/:nickname", (req: Request, res: Response, next: NextFunction) => {
     res.vary("Accept");

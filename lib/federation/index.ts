@@ -16,6 +16,7 @@ import { createFirehose } from "./firehose";
 import type { AS } from "../model/as";
 import { createRemoteObjects, type RemoteObjects } from "./remote-objects";
 import { createProxies, type Proxies } from "./proxy";
+import { createRemoteLogin, type RemoteLogin } from "./remote-login";
 
 /**
  * The pump.io federation services of one app (federation.md): the safe
@@ -44,6 +45,8 @@ export interface Federation {
   remoteObjects: RemoteObjects;
   /** /api/proxy/<id> records: local users read remote URLs through us. */
   proxies: Proxies;
+  /** Log in with a remote account, and act at its home server with its token (`/main/remote`, `/main/proxy`). */
+  remoteLogin: RemoteLogin;
   /** Spam check and firehose ping for the activity engine, as configured (`spamhost`, `firehose`). */
   activityHooks: { checkSpam?(act: AS): Promise<void>; publicLocal?(act: AS): void };
   /** Closes kept-alive connections to peers. */
@@ -97,6 +100,7 @@ export function createFederation(deps: FederationDeps): Federation {
     fetcher,
     discovery,
     remoteObjects,
+    remoteLogin: createRemoteLogin({ bank: deps.bank, fetcher, discovery, credentials, remoteObjects, log }),
     proxies: createProxies({ bank: deps.bank, urls: deps.urls, credentials, ourHost }),
     credentials,
     verifyDialback,
@@ -124,4 +128,5 @@ export { DiscoveryError, type DiscoveryClient, type HostRecord } from "./discove
 export { RegistrationError, type CredentialStore } from "./credentials";
 export { InvalidRemoteObjectError, type RemoteObjects } from "./remote-objects";
 export { type DialbackPrincipal } from "./dialback";
+export { parseWebfinger, RemoteLoginError, type RemoteLogin, type RemotePrincipal } from "./remote-login";
 export { signedRequest, oauthHeader, type RemoteCredentials, type RemoteToken, type SignedRequestOptions } from "./signed-request";

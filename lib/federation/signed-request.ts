@@ -17,6 +17,8 @@ export interface RemoteToken {
 export interface SignedRequestOptions extends SafeRequestOptions {
   /** Omitted: 2-legged (consumer only), as server-to-server requests are. */
   token?: RemoteToken;
+  /** Extra protocol parameters sent in the header and signed (`oauth_callback`, `oauth_verifier`). */
+  oauthParams?: Record<string, string>;
 }
 
 /**
@@ -33,17 +35,22 @@ export function oauthHeader(creds: RemoteCredentials, method: string, url: strin
   });
   const contentType = Object.entries(options.headers ?? {}).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
   const form = /^application\/x-www-form-urlencoded/i.test(contentType) && options.body !== undefined ? Object.fromEntries(new URLSearchParams(options.body.toString())) : {};
+  const extra = options.oauthParams ?? {};
   const auth = signer.authorize(
-    { url: new URL(url).href, method: method.toUpperCase(), data: form },
+    { url: new URL(url).href, method: method.toUpperCase(), data: { ...form, ...extra } },
     options.token ? { key: options.token.token, secret: options.token.token_secret } : undefined,
   );
-  return signer.toHeader(auth).Authorization;
+  // The library copies oauth_* parameters of `data` into the header: one sent
+  // in the form body must not be sent (and so signed) a second time there.
+  const header: Record<string, unknown> = { ...auth };
+  for (const k of Object.keys(form)) if (!(k in extra)) delete header[k];
+  return signer.toHeader({ ...(header as unknown as typeof auth), ...extra }).Authorization;
 }
 
 /** Sends a request signed with `creds` (and `token`, if given) through the safe fetcher. */
 export function signedRequest(fetcher: SafeFetcher, creds: RemoteCredentials, url: string, options: SignedRequestOptions = {}): Promise<SafeResponse> {
   const method = options.method ?? "GET";
-  const { token: _token, ...rest } = options;
+  const { token: _token, oauthParams: _params, ...rest } = options;
   return fetcher.request(url, {
     ...rest,
     method,

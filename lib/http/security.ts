@@ -61,3 +61,28 @@ export function serverHeader(version: string, expressVersion: string): RequestHa
     next();
   };
 }
+
+/**
+ * Lets this page's forms end at `target`'s origin: a form whose POST is
+ * answered by a redirect to another site (the OAuth authorize page to the
+ * client's callback, the remote login to the home server) is blocked by
+ * `form-action 'self'` in browsers that check redirects. Call before sending
+ * the page; `target` null or not http(s): nothing changes.
+ */
+export function allowFormTarget(res: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown }, target: string | null | "any-http"): void {
+  const csp = res.getHeader("Content-Security-Policy");
+  if (typeof csp !== "string" || !target) return;
+  let source: string;
+  if (target === "any-http") source = "http: https:";
+  else {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return;
+    source = url.origin;
+  }
+  res.setHeader("Content-Security-Policy", csp.replace(/form-action ([^;]*)/, (_m, v: string) => `form-action ${v} ${source}`));
+}

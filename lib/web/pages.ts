@@ -6,6 +6,7 @@ import type { AS } from "../model/as";
 import type { UrlMaker } from "../url-maker";
 import { csrfToken } from "./csrf";
 import { publicPath } from "../http/url-path";
+import { remoteViewer } from "./remote-session";
 
 /** The request property the notifications router leaves the unread count under. */
 export const UNREAD_KEY = Symbol.for("pump.web.unread");
@@ -60,10 +61,13 @@ export class PageData {
   common(req: Request, extra: Record<string, unknown> = {}): Record<string, unknown> {
     const viewer = this.viewer(req);
     const { config } = this.deps;
+    // A remote person's session shows who they are, never local-only controls (viewer stays null).
+    const remote = viewer ? null : remoteViewer(req);
     return {
       viewer,
+      remoteViewer: remote,
       // Only pages with forms need a token (and so a session); a logged-in page always has forms.
-      csrf: viewer || extra.forms ? csrfToken(req) : null,
+      csrf: viewer || remote || extra.forms ? csrfToken(req) : null,
       disableRegistration: config.disableRegistration,
       requireEmail: config.requireEmail,
       haveEmail: config.haveEmail,
