@@ -6,12 +6,16 @@ import { NotFoundError } from "../lib/errors";
 import { findUser } from "../lib/model/user";
 import type { CollectionKind } from "../lib/activitypub/actor";
 import { packageVersion } from "../lib/version";
+import { AS2_CONTENT_TYPE } from "../lib/http/as2-negotiation";
 
-const AP_TYPE = "application/activity+json";
+// The AS2 media type ActivityPub requires servers to present (and the
+// original's 6.0 alpha answered); peers accept it as activity+json's equal.
+const AP_TYPE = AS2_CONTENT_TYPE;
 const KINDS: CollectionKind[] = ["outbox", "followers", "following", "liked"];
 
 function sendAp(res: Response, doc: unknown, status = 200): void {
-  res.status(status).type(AP_TYPE).send(JSON.stringify(doc));
+  // A Buffer: Express adds no charset parameter to the AS2 media type.
+  res.status(status).set("Content-Type", AP_TYPE).send(Buffer.from(JSON.stringify(doc)));
 }
 
 /**
