@@ -1,6 +1,14 @@
 import { NoSuchThingError, type DatabankInstance, type Schema } from "databank";
 
 /**
+ * How many arrays one native `appendToManyIfAbsent` call (one transaction)
+ * covers: big enough that a 10,000-follower fan-out is a few dozen
+ * statements, small enough that one transaction never holds the write lock
+ * (SQLite) or thousands of row locks (PostgreSQL) for long.
+ */
+export const APPEND_MANY_CHUNK = 1000;
+
+/**
  * The promise facade over a databank driver instance. Everything in lib/
  * talks to storage through this class (async/await only); the callback API
  * of databank stays behind this one seam.
@@ -124,6 +132,51 @@ export class Bank {
     );
     unique.forEach((id, i) => out.set(id, counts[i]!));
     return out;
+  }
+  /**
+   * Appends one item to MANY arrays of one type, skipping each array that
+   * already holds it (so a retried fan-out lands once); returns the ids it
+   * was appended to. Arrays with no value are created. Native where the
+   * driver has `appendToManyIfAbsent` (SQLite, PostgreSQL: a few multi-row
+   * statements in one transaction per chunk); one `indexOf` and `append`
+   * per id elsewhere (memory, MongoDB).
+   */
+  async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
+    const unique = [...new Set(ids.map(String))];
+    const native = (this.raw as unknown as { appendToManyIfAbsent?: unknown }).appendToManyIfAbsent;
+    if (typeof native !== "function") return this.appendToManyByOne(type, unique, item);
+    const added: string[] = [];
+    for (let i = 0; i < unique.length; i += APPEND_MANY_CHUNK) {
+      const chunk = unique.slice(i, i + APPEND_MANY_CHUNK);
+      const done = await new Promise<string[]>((resolve, reject) => {
+        native.call(this.raw, type, chunk, item, (err: Error | null, v?: string[]) => (err ? reject(err) : resolve(v ?? [])));
+      });
+      added.push(...done);
+    }
+    return added;
+  }
+
+  /** Fallback runs of one bank, one after another (a memory bank's check-then-append is then atomic). */
+  private appendQueue: Promise<unknown> = Promise.resolve();
+
+  /** appendToMany without a native batch: a membership check and an append per id. */
+  private appendToManyByOne(type: string, ids: string[], item: unknown): Promise<string[]> {
+    const run = async (): Promise<string[]> => {
+      const added: string[] = [];
+      for (const id of ids) {
+        const at = await this.indexOf(type, id, item).catch((err: unknown) => {
+          if (err instanceof NoSuchThingError) return -1;
+          throw err;
+        });
+        if (at >= 0) continue;
+        await this.append(type, id, item);
+        added.push(id);
+      }
+      return added;
+    };
+    const result = this.appendQueue.then(run, run);
+    this.appendQueue = result.catch(() => undefined);
+    return result;
   }
   truncate(type: string, id: string, length: number): Promise<void> {
     return this.call("truncate", type, id, length);

@@ -63,6 +63,11 @@ export class PgStore {
     private readonly schema: Schema,
   ) {}
 
+  /** The connection (in the driver's transaction) for SQL kept in other files (postgresql-append-many.ts). */
+  get client(): PoolClient {
+    return this.c;
+  }
+
   private async row(type: string, id: string, lock = false): Promise<Row | undefined> {
     const sql = `SELECT value, arr FROM ${VALUES} WHERE type = $1 AND id = $2${lock ? " FOR UPDATE" : ""}`;
     return (await this.c.query<Row>(sql, [type, id])).rows[0];

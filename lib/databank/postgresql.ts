@@ -8,6 +8,7 @@ import {
   type Schema,
 } from "databank";
 import { PgStore, schemaSql } from "./postgresql-store";
+import { appendToManyIfAbsent } from "./postgresql-append-many";
 
 type Callback<T = unknown> = (err: Error | null, value?: T) => void;
 type Done = (err: Error | null) => void;
@@ -127,6 +128,10 @@ export class PostgresDatabank extends Databank {
 
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.tx(only(cb), (s) => s.appendAll(type, id, items));
+  }
+  /** Batched fan-out append (see Bank.appendToMany): one transaction for all `ids`. */
+  appendToManyIfAbsent(type: string, ids: string[], item: unknown, cb: Callback<string[]>): void {
+    this.tx(cb, (s) => appendToManyIfAbsent(s.client, type, ids, item));
   }
   override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.tx(only(cb), (s) => s.prependAll(type, id, items));

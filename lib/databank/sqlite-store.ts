@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { DatabankError, NoSuchItemError, NoSuchThingError, WrongTypeError, type Schema } from "databank";
 import { SqliteArrays, type ArrayTables } from "./sqlite-arrays";
+import { SqliteAppendMany } from "./sqlite-append-many";
 
 /**
  * The synchronous SQL side of the SQLite databank driver (sqlite.ts): one
@@ -70,6 +71,7 @@ export class SqliteStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly tables = new Set<string>();
   private readonly arrays = new SqliteArrays((sql) => this.stmt(sql));
+  private readonly appendMany = new SqliteAppendMany((sql) => this.stmt(sql));
 
   /**
    * Opens (creating if needed) the database file and the schema's tables.
@@ -202,6 +204,22 @@ export class SqliteStore {
   truncate(type: string, id: string, length: number): void {
     this.rawRow(type, id);
     this.arrays.truncate(this.arrayTables(type), type, String(id), length);
+  }
+
+  /**
+   * Appends `item` to each id's array unless it holds it already
+   * (sqlite-append-many.ts); returns the ids it went to. Must run inside
+   * `immediate`. Arrays still in an earlier version's layout take the
+   * per-id path, which converts them.
+   */
+  appendToManyIfAbsent(type: string, ids: string[], item: unknown): string[] {
+    const { added, legacy } = this.appendMany.run(this.arrayTables(type), ids.map(String), JSON.stringify(item ?? null));
+    for (const id of legacy) {
+      if (this.indexOf(type, id, item) >= 0) continue;
+      this.appendAll(type, id, [item]);
+      added.push(id);
+    }
+    return added;
   }
 
   /**

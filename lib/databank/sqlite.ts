@@ -170,6 +170,10 @@ export class SqliteDatabank extends Databank {
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.write(only(cb), (s) => s.appendAll(type, id, items));
   }
+  /** Batched fan-out append (see Bank.appendToMany): one transaction for all `ids`. */
+  appendToManyIfAbsent(type: string, ids: string[], item: unknown, cb: Callback<string[]>): void {
+    this.write(cb, (s) => s.appendToManyIfAbsent(type, ids, item));
+  }
   override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.write(only(cb), (s) => s.prependAll(type, id, items));
   }

@@ -112,4 +112,62 @@ export function streamConformance(driver: string, open: OpenBank, options: { ski
     assert.equal(await s.count(), N);
     assert.deepEqual(await s.range(0, 3), ["L-new", F(0), F(2)]);
   });
+
+  // Bank.appendToMany: one activity into many inboxes (the fan-out of issue 9).
+  it("appendToMany: the item becomes the newest of every stream, new streams included", async (bank) => {
+    for (let i = 0; i < 3; i++) await new Stream(bank, "fan/a").add(`old-${i}`);
+    await new Stream(bank, "fan/b").add("old-b");
+    const added = await bank.appendToMany("stream", ["fan/a", "fan/b", "fan/new"], "act-1");
+    assert.deepEqual([...added].sort(), ["fan/a", "fan/b", "fan/new"]);
+    assert.deepEqual(await new Stream(bank, "fan/a").all(), ["act-1", "old-2", "old-1", "old-0"]);
+    assert.deepEqual(await new Stream(bank, "fan/b").all(), ["act-1", "old-b"]);
+    assert.deepEqual(await new Stream(bank, "fan/new").all(), ["act-1"]);
+    assert.equal(await new Stream(bank, "fan/a").positionOf("old-0"), 3);
+    // Later appends, single or batched, go after it: positions keep arrival order.
+    await new Stream(bank, "fan/a").add("act-2");
+    await bank.appendToMany("stream", ["fan/a", "fan/new"], "act-3");
+    assert.deepEqual(await new Stream(bank, "fan/a").range(0, 3), ["act-3", "act-2", "act-1"]);
+    assert.deepEqual(await new Stream(bank, "fan/new").all(), ["act-3", "act-1"]);
+    assert.deepEqual(await bank.read("stream", "fan/new"), ["act-1", "act-3"]);
+    const counts = await countStreams(bank, ["fan/a", "fan/b", "fan/new"]);
+    assert.deepEqual([...counts.values()], [6, 2, 2]);
+  });
+
+  it("appendToMany: a second run (a retried job) adds nothing; a stream that had the item keeps it where it was", async (bank) => {
+    await new Stream(bank, "again/x").add("act");
+    await new Stream(bank, "again/x").add("later");
+    const first = await bank.appendToMany("stream", ["again/x", "again/y", "again/y", "again/z"], "act");
+    assert.deepEqual([...first].sort(), ["again/y", "again/z"]);
+    assert.deepEqual(await bank.appendToMany("stream", ["again/x", "again/y", "again/z"], "act"), []);
+    assert.deepEqual(await new Stream(bank, "again/x").all(), ["later", "act"]);
+    assert.deepEqual(await new Stream(bank, "again/y").all(), ["act"]);
+    assert.equal(await new Stream(bank, "again/z").count(), 1);
+  });
+
+  it("appendToMany: two runs at once still land the item once in each stream", async (bank) => {
+    const names = Array.from({ length: 300 }, (_, i) => `race/${i}`);
+    const [a, b] = await Promise.all([bank.appendToMany("stream", names, "act"), bank.appendToMany("stream", [...names].reverse(), "act")]);
+    assert.equal(a.length + b.length, names.length);
+    const counts = await countStreams(bank, names);
+    assert.ok([...counts.values()].every((n) => n === 1));
+  });
+
+  it("appendToMany: an empty list does nothing", async (bank) => {
+    assert.deepEqual(await bank.appendToMany("stream", [], "act"), []);
+    assert.equal(await new Stream(bank, "nothing").count(), 0);
+  });
+
+  it("appendToMany: 5,000 streams (several chunks) each get the item once", async (bank) => {
+    const names = Array.from({ length: 5000 }, (_, i) => `user/f${i}/inbox`);
+    for (let i = 0; i < 5000; i += 1000) await new Stream(bank, names[i]!).add("before");
+    const added = await bank.appendToMany("stream", names, "big-act");
+    assert.equal(added.length, 5000);
+    assert.equal(new Set(added).size, 5000);
+    assert.deepEqual(await bank.appendToMany("stream", names, "big-act"), []);
+    const counts = await countStreams(bank, names);
+    for (let i = 0; i < 5000; i++) assert.equal(counts.get(names[i]!), i % 1000 === 0 ? 2 : 1, names[i]);
+    assert.deepEqual(await new Stream(bank, names[3000]!).all(), ["big-act", "before"]);
+    assert.deepEqual(await new Stream(bank, names[4999]!).all(), ["big-act"]);
+    assert.equal(await new Stream(bank, names[2500]!).has("big-act"), true);
+  });
 }
