@@ -1,5 +1,6 @@
-import { ADDRESS_FIELDS, PUBLIC, isPlainObject, sameId, type AS } from "../model/as";
-import { streamNames, type UserStreamKind } from "../model/stream";
+import { PUBLIC, isPlainObject, sameId, type AS } from "../model/as";
+import { OBJECT_TYPE } from "../model/activity-object";
+import { STREAM_TYPE, streamNames, type UserStreamKind } from "../model/stream";
 import { isMajor } from "../model/vocabulary";
 import type { Ctx } from "./context";
 import { addressesOf, followersIdOf, isLocalList } from "./visibility";
@@ -37,8 +38,21 @@ function announce(ctx: Ctx, act: AS, paths: string[]): void {
 
 /** True when the user's person is addressed in the activity's `to` or `bto` (not through followers or a list). */
 export function isDirectTo(ctx: Ctx, act: AS, nick: string): boolean {
+  return directNicks(ctx, act).has(nick);
+}
+
+/** Nicknames of the local users whose person is in `to` or `bto`, in any form of its id. */
+function directNicks(ctx: Ctx, act: AS): Set<string> {
+  const out = new Set<string>();
   // Any form of the user's id: peers address `acct:nick@host:port` to a person whose id is a profile URL.
-  return ["to", "bto"].some((f) => Array.isArray(act[f]) && act[f].some((a: AS) => isPlainObject(a) && ctx.people.nicknameOf(a.id) === nick));
+  for (const f of ["to", "bto"]) {
+    if (!Array.isArray(act[f])) continue;
+    for (const a of act[f] as unknown[]) {
+      const nick = isPlainObject(a) ? ctx.people.nicknameOf(a.id) : null;
+      if (nick) out.add(nick);
+    }
+  }
+  return out;
 }
 
 /**
@@ -48,22 +62,59 @@ export function isDirectTo(ctx: Ctx, act: AS, nick: string): boolean {
  * and announces only what it added.
  */
 export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<void> {
-  const major = isMajor(act);
-  const half = major ? "major" : "minor";
-  const direct = isDirectTo(ctx, act, nick);
-  const kinds: UserStreamKind[] = ["inbox", `inbox/${half}`];
-  if (direct) kinds.push("inbox/direct", `inbox/direct/${half}`);
-  const paths: string[] = [];
-  for (const kind of kinds) {
-    if (await ctx.userStream(nick, kind).addIfAbsent(act.id)) paths.push(`/api/user/${nick}/${kind}`);
+  await placeInInboxes(ctx, [nick], act);
+}
+
+/**
+ * placeInInbox for many users at once (a fan-out to every follower): all
+ * their inbox streams get the activity through one batched append
+ * (Bank.appendToMany: a few statements per thousand streams instead of a
+ * transaction per stream), and realtime hears of the streams it went
+ * into in one announcement. Same idempotency as placeInInbox.
+ */
+export async function placeInInboxes(ctx: Ctx, nicks: string[], act: AS): Promise<void> {
+  if (nicks.length === 0) return;
+  const half = isMajor(act) ? "major" : "minor";
+  const direct = directNicks(ctx, act);
+  const paths = new Map<string, string>();
+  for (const nick of nicks) {
+    const kinds: UserStreamKind[] = ["inbox", `inbox/${half}`];
+    if (direct.has(nick)) kinds.push("inbox/direct", `inbox/direct/${half}`);
+    for (const kind of kinds) paths.set(streamNames.user(nick, kind), `/api/user/${nick}/${kind}`);
   }
-  announce(ctx, act, paths);
+  const added = await ctx.bank.appendToMany(STREAM_TYPE, [...paths.keys()], act.id);
+  announce(ctx, act, added.map((name) => paths.get(name)!));
 }
 
 /** A local group's inbox stream gets the activity (idempotent). */
 export async function placeInGroupInbox(ctx: Ctx, groupId: string, act: AS): Promise<void> {
   // A local group's id is its API URL, so its inbox is `<id>/inbox`.
   if (await ctx.stream(streamNames.groupInbox(groupId)).addIfAbsent(act.id)) announce(ctx, act, [`${groupId}/inbox`]);
+}
+
+/** How many person records one batched read of recipients covers. */
+const LOOKUP_CHUNK = 1000;
+
+/**
+ * The local users among person ids, as `localNick` decides one by one
+ * (an id of our site's form whose stored person carries that nickname),
+ * with one batched read per thousand ids instead of one read each.
+ */
+async function localNicks(ctx: Ctx, ids: string[]): Promise<Map<string, string>> {
+  const candidates = new Map<string, string>();
+  for (const id of ids) {
+    const nick = ctx.people.nicknameOf(id);
+    if (nick) candidates.set(id, nick);
+  }
+  const entries = [...candidates];
+  const out = new Map<string, string>();
+  for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
+    const chunk = entries.slice(i, i + LOOKUP_CHUNK);
+    // Raw records: only `_nickname` is read, so no HTML cleaning of whole profiles.
+    const found = await ctx.bank.readAll<AS>(OBJECT_TYPE, [...new Set(chunk.map(([, nick]) => ctx.people.personId(nick)))]);
+    for (const [id, nick] of chunk) if (found[ctx.people.personId(nick)]?._nickname === nick) out.set(id, nick);
+  }
+  return out;
 }
 
 /**
@@ -80,16 +131,26 @@ export async function resolveRecipients(ctx: Ctx, act: AS): Promise<Recipients> 
   const actorNick = await ctx.localNick(actorId);
   const followersId = typeof actorId === "string" ? await followersIdOf(ctx, actorId) : null;
 
-  const person = async (ref: AS): Promise<void> => {
-    if (typeof ref.id !== "string" || seen.has(ref.id)) return;
-    seen.add(ref.id);
-    const nick = await ctx.localNick(ref.id);
-    if (nick) out.local.push(nick);
-    else out.remote.push(ref);
+  // Persons in order, each once; local or remote decided for all of them in batched reads.
+  const persons = async (refs: AS[]): Promise<void> => {
+    const fresh: AS[] = [];
+    for (const ref of refs) {
+      if (typeof ref.id !== "string" || seen.has(ref.id)) continue;
+      seen.add(ref.id);
+      fresh.push(ref);
+    }
+    const nicks = await localNicks(ctx, fresh.map((ref) => ref.id as string));
+    for (const ref of fresh) {
+      const nick = nicks.get(ref.id);
+      if (nick) out.local.push(nick);
+      else out.remote.push(ref);
+    }
   };
+  const person = (ref: AS): Promise<void> => persons([ref]);
+  const byIds = (ids: string[]): AS[] => ids.map((id) => ({ id, objectType: "person" }));
   const followers = async (): Promise<void> => {
     if (!actorNick) return;
-    for (const id of await ctx.userStream(actorNick, "followers").all()) await person({ id, objectType: "person" });
+    await persons(byIds(await ctx.userStream(actorNick, "followers").all()));
   };
   const address = async (ref: AS, depth: number): Promise<void> => {
     if (typeof ref.id !== "string") return;
@@ -105,7 +166,7 @@ export async function resolveRecipients(ctx: Ctx, act: AS): Promise<Recipients> 
         return;
       }
       out.groups.push(stored.id);
-      for (const id of await ctx.stream(streamNames.members(stored.id)).all()) await person({ id, objectType: "person" });
+      await persons(byIds(await ctx.stream(streamNames.members(stored.id)).all()));
       return;
     }
     if (stored.objectType === "collection" && depth === 0 && (await isLocalList(ctx, stored)) && sameId(stored.author.id, actorId)) {
@@ -131,7 +192,7 @@ export function forRemote(act: AS): AS {
  */
 export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | null): Promise<Recipients> {
   const r = await resolveRecipients(ctx, act);
-  for (const nick of r.local) await placeInInbox(ctx, nick, act);
+  await placeInInboxes(ctx, r.local, act);
   for (const g of r.groups) await placeInGroupInbox(ctx, g, act);
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);
