@@ -7,7 +7,7 @@ import { activityCollection, personCollection, readPage, type Keep, type ReadOpt
 import type { DecorateOptions } from "./decorate";
 import { requireProfile, type Core } from "./pipeline";
 import { presentActivities, presentObject, presentObjects } from "./present";
-import { canSeeObjects, isRecipient, type RecipientMemo } from "./visibility";
+import { canSeeObjects, isPublic, isRecipient, type RecipientMemo } from "./visibility";
 
 export type OutboxKind = "feed" | "feed/major" | "feed/minor";
 export type InboxKind = "inbox" | "inbox/major" | "inbox/minor" | "inbox/direct" | "inbox/direct/major" | "inbox/direct/minor";
@@ -34,10 +34,32 @@ export function userName(profile: AS, nickname: string): string {
 
 /** Activity-stream filter: only what the viewer is a recipient of. */
 export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
+  if (viewerId === null) return publicFilter(ctx);
   const memo: RecipientMemo = new Map();
   return async (ids) => {
     const acts = await ctx.activities.getMany(ids);
     return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId, memo) : false)));
+  };
+}
+
+/**
+ * recipientFilter for nobody: public activities only. Those known not to
+ * be public (ctx.hiddenFromPublic) are not read again.
+ */
+function publicFilter(ctx: Ctx): Keep {
+  const known = ctx.hiddenFromPublic;
+  let generation: Promise<number> | null = null;
+  return async (ids) => {
+    const gen = await (generation ??= known.check());
+    const unknown = ids.filter((id) => !known.has(id));
+    const acts = await ctx.activities.getMany(unknown);
+    return ids.map((id) => {
+      const act = acts.get(id);
+      if (!act) return false;
+      if (isPublic(act)) return true;
+      known.add(id, gen);
+      return false;
+    });
   };
 }
 

@@ -10,6 +10,9 @@ import { UUID_INDEX_TYPE } from "./activity-object";
 /** Databank types: activities keyed by id; object id → its post/create activity. */
 export const ACTIVITY_TYPE = "activity";
 export const POST_INDEX_TYPE = "objectpost";
+/** A counter bumped after any stored activity is saved again (see `generation`). */
+export const GENERATION_TYPE = "generation";
+const ACTIVITY_GENERATION = "activity";
 
 const EFFACED_KEYS = ["id", "actor", "object", "published", "updated", "deleted", "_uuid"];
 
@@ -73,7 +76,24 @@ export class ActivityStore {
 
   async save(act: AS): Promise<AS> {
     act.updated = stamp();
-    return this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(act));
+    const saved = await this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(act));
+    await this.bumpGeneration();
+    return saved;
+  }
+
+  /**
+   * How many times stored activities have been changed after creation (0
+   * before any). Readers that remember something about activities across
+   * requests (lib/activity/hidden-from-public.ts) check it, in every worker.
+   */
+  async generation(): Promise<number> {
+    const n = await this.bank.find<number>(GENERATION_TYPE, ACTIVITY_GENERATION);
+    return typeof n === "number" ? n : 0;
+  }
+
+  /** Bumped after the change is stored, so a reader that sees the old number read before it. */
+  private async bumpGeneration(): Promise<void> {
+    await this.bank.incr(GENERATION_TYPE, ACTIVITY_GENERATION);
   }
 
   /** Effaces an activity: keeps actor, object, id and times; marks it deleted. */
@@ -83,7 +103,9 @@ export class ActivityStore {
     for (const k of EFFACED_KEYS) if (act[k] !== undefined) kept[k] = act[k];
     kept.updated = now;
     kept.deleted = now;
-    return this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(kept));
+    const saved = await this.bank.save(ACTIVITY_TYPE, act.id, cleanForStorage(kept));
+    await this.bumpGeneration();
+    return saved;
   }
 
   /** The id of the object's post/create activity, or null if never posted. */
