@@ -11,6 +11,7 @@ import { securityHeaders, serverHeader } from "./http/security";
 import { canonicalHost } from "./http/canonical-host";
 import { stripUrlPath } from "./http/url-path";
 import { requestLogger } from "./http/request-log";
+import { withFastLane } from "./http/fast-lane";
 import { apiNotFound, errorHandler, notFound } from "./http/error-handler";
 import { createRenderer, type PageRenderer } from "./http/render";
 import { createRouters } from "../routes";
@@ -141,7 +142,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
 
   // Below urlPath, requests are routed without the prefix (lib/http/url-path.ts).
   if (urls.path) app.use(stripUrlPath(urls.path));
-  if (metrics) app.use(metrics.middleware());
+  const timing = metrics?.middleware();
+  if (timing) app.use(timing);
   // Probes and scrapers come by address, often every few seconds: before the
   // canonical-host redirect, and not in the request log.
   metrics?.setSources({
@@ -153,11 +155,12 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   const queueProbe = { waiting: () => waitingJobs(deps.bank), parked: () => engine.jobs.parked() };
   app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe, now: deps.now }));
   if (config.metricsToken) app.use(metricsRoute(config.metricsToken, deps.metricsSource ?? ownMetrics(metrics)));
-  app.use(requestLogger(deps.log));
-  app.use(serverHeader(packageVersion(), expressVersion()));
-  app.use(securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }));
-  if (config.compress) app.use(compression());
-  app.use(
+  // The front every answer goes through (the fast lane below too): one instance each.
+  const front: RequestHandler[] = [
+    requestLogger(deps.log),
+    serverHeader(packageVersion(), expressVersion()),
+    securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }),
+    ...(config.compress ? [compression()] : []),
     canonicalHost({
       redirectToCanonical: config.redirectToCanonical,
       redirectAddressToCanonical: config.redirectAddressToCanonical,
@@ -166,7 +169,8 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
       origin: urls.origin,
       prefix: urls.path,
     }),
-  );
+  ];
+  for (const handler of front) app.use(handler);
 
   // Bodies: JSON for the API, form-encoded for OAuth, client registration and
   // web forms. Size limits keep a worker safe from huge bodies (413).
@@ -187,13 +191,38 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   app.use("/build", express.static(join(packageRoot(), "public", "build"), { index: false, maxAge: FINGERPRINTED_MAX_AGE, immutable: true, fallthrough: false }));
   app.use(staticFiles(join(packageRoot(), "public")));
 
-  for (const router of createRouters(ctx)) app.use(router);
+  const { routers, fastRouters } = createRouters(ctx);
+  for (const router of routers) app.use(router);
   // After every built-in route, before the "not found" answers (ops.md §7).
   plugins.initializeApp(app, deps.bank);
 
+  const errors = errorHandler(deps.log, pages);
   app.use("/api", apiNotFound());
   app.use(notFound());
-  app.use(errorHandler(deps.log, pages));
+  app.use(errors);
+
+  // Profiles and WebFinger, the most requested documents of other servers
+  // and clients: the same front, routers and error handler, without the
+  // rest of the stack (lib/http/fast-lane.ts says when that is the same).
+  // Below a urlPath every request takes the full stack.
+  if (!urls.path) {
+    const lane = express();
+    lane.disable("x-powered-by");
+    lane.set("trust proxy", config.trustProxy);
+    lane.locals.ctx = ctx;
+    if (timing) lane.use(timing);
+    for (const handler of front) lane.use(handler);
+    // What the body parsers leave on a request without a body.
+    lane.use((req, _res, next) => {
+      req.body ??= {};
+      next();
+    });
+    for (const router of fastRouters) lane.use(router);
+    lane.use("/api", apiNotFound());
+    lane.use(notFound());
+    lane.use(errors);
+    withFastLane(app, lane);
+  }
   return app;
 }
 

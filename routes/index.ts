@@ -22,20 +22,23 @@ import { remoteViewer } from "../lib/web/remote-session";
 /**
  * Every router of the app, in mount order (Express takes the first match,
  * so order matters: see shared/reference/api.md §3). Each entry is a
- * factory of the router context.
+ * factory of the router context. `fastRouters` are the ones the app's
+ * fast lane mounts (lib/http/fast-lane.ts).
  */
-export function createRouters(ctx: RouterContext): Router[] {
+export function createRouters(ctx: RouterContext): { routers: Router[]; fastRouters: Router[] } {
   const { engine } = ctx;
   // Web sessions (in the bank, shared by all workers); API reads also accept them, writes never.
   const { web } = ctx;
   const auth = createAuth(ctx, { sessionNickname: web.nicknameOf });
   const viewerOf = (nickname: string | null): Viewer =>
     nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
-  return [
+  const webfinger = createWebfingerRouter(ctx);
+  const apiUser = createApiUserRouter(ctx, auth);
+  const routers = [
     // /favicon.ico and /shared/*.js: no session, and before /:nickname takes them.
     createSiteFilesRouter(ctx),
     web.sessionRouter,
-    createWebfingerRouter(ctx),
+    webfinger,
     // ActivityPub: the actor at /:nickname for AS2 requests, /api/ap/* and NodeInfo.
     createActivityPubRouter(ctx),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); if (n) return { nickname: n }; const r = remoteViewer(req); return r ? { remote: r.id } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
@@ -62,7 +65,7 @@ export function createRouters(ctx: RouterContext): Router[] {
     // /api/proxy/:id before /api/:type/:uuid takes it.
     createProxyRouter(ctx, auth),
     // /api/user/:nickname/… streams and profile.
-    createApiUserRouter(ctx, auth),
+    apiUser,
     // /api/activity/…, /api/collection/:uuid/members, /api/group/…: they shadow /api/:type/:uuid.
     createApiActivityRouter(ctx, auth),
     // /api/:type/{likes,replies,shares}?id=, /api/:type/:uuid[/…], and last /api/:type?id=.
@@ -70,4 +73,7 @@ export function createRouters(ctx: RouterContext): Router[] {
     // The web UI last: its /:nickname/… routes catch everything left.
     createWebRouter(ctx, { web, auth }),
   ];
+  // The fast lane's routers (lib/http/fast-lane.ts): the very instances above, for the
+  // requests no router before them takes (profiles and WebFinger, GET, no cookie).
+  return { routers, fastRouters: [webfinger, apiUser] };
 }

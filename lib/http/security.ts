@@ -23,7 +23,7 @@ export function securityHeaders(opts: SecurityOptions): RequestHandler {
   let hsts: HelmetOptions["strictTransportSecurity"] = false;
   if (opts.hsts === true) hsts = true;
   else if (opts.hsts && typeof opts.hsts === "object") hsts = { maxAge: 15552000, ...opts.hsts };
-  return helmet({
+  return fixedHeaders(helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -50,7 +50,47 @@ export function securityHeaders(opts: SecurityOptions): RequestHandler {
     xXssProtection: true,
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: { policy: "cross-origin" },
-  });
+  }));
+}
+
+type HeaderOp = [name: string, value: string | number | readonly string[] | null];
+
+/**
+ * The same headers as `middleware`, set without running it per request.
+ * helmet runs a dozen small middlewares per request, each setting one
+ * header whose value never depends on the request (our CSP has no nonce
+ * or function directive): run them once against a recorder, then replay
+ * the recorded sets and removals in their order. A middleware that does
+ * not finish synchronously, reads the request or fails is used as is.
+ */
+export function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const ops: HeaderOp[] = [];
+  let done = false;
+  let usable = true;
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void ops.push([name, value]),
+    removeHeader: (name: string) => void ops.push([name, null]),
+    getHeader: () => {
+      usable = false;
+      return undefined;
+    },
+  };
+  const noRequest = new Proxy({}, { get: () => { usable = false; return undefined; } });
+  try {
+    middleware(noRequest as never, recorder as never, (err?: unknown) => {
+      done = err === undefined;
+    });
+  } catch {
+    usable = false;
+  }
+  if (!done || !usable) return middleware;
+  return (_req, res, next) => {
+    for (const [name, value] of ops) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
 }
 
 /** `Server: pump.io/<version> express/<v> node.js/<v>`, as the original sent. */
