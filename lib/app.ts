@@ -123,13 +123,22 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
       return apDelivery;
     },
     onDelivered: email.enabled ? (d) => email.notifications.notify(d) : undefined,
-    hooks: federation.activityHooks,
+    // acct: ids of ActivityPub-only people become actor ids before a local post is processed (lib/activitypub/acct.ts).
+    hooks: { ...federation.activityHooks, resolveIds: (act) => activitypub.resolveIds(act) },
     onDistributed: plugins.loaded.length > 0 ? (act, local) => plugins.distributed(act, local) : undefined,
     onDeliveryFailure: metrics && (() => metrics.deliveryFailed("distribute")),
   });
   const passwords = new PasswordCheck(deps.bank);
   const web = createWebAuth({ config, bank: deps.bank, log: deps.log, passwords });
-  const activitypub = createActivityPub({ config, bank: deps.bank, urls, engine, fetcher: federation.fetcher });
+  const activitypub = createActivityPub({
+    config,
+    bank: deps.bank,
+    urls,
+    engine,
+    fetcher: federation.fetcher,
+    webfinger: (id) => federation.discovery.webfinger(id),
+    log: deps.log.child({ component: "activitypub" }),
+  });
   if (apDelivery) activitypub.setDelivery(apDelivery);
   const ctx: RouterContext = { config, bank: deps.bank, log: deps.log, urls, pages, engine, web, passwords, email, federation, activitypub };
   const app = express();
@@ -284,10 +293,12 @@ export async function startAppServices(app: Express): Promise<AppServices> {
   ctx.web.store.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "session cleanup failed"));
   ctx.passwords.throttle.startCleanup(ctx.config.cleanupSession, (err) => ctx.log.warn({ err }, "password throttle cleanup failed"));
   const dialbackSweep = ctx.federation.startSweeps();
+  const replayPurge = ctx.activitypub.startReplayPurge(ctx.log.child({ component: "activitypub" }));
   return {
     idle: () => ctx.engine.queue.drain(),
     async close() {
       dialbackSweep.stop();
+      replayPurge.stop();
       ctx.federation.close();
       oauth.stop();
       ctx.web.store.stopCleanup();

@@ -63,6 +63,13 @@ export function createActivityPubRouter(ctx: RouterContext): Router {
       sendAp(res, await ap.actor(req.params.nickname!));
     }),
   );
+  // The instance actor, whose key signs our fetches: served unsigned, peers read its key.
+  router.get(
+    "/api/ap/actor",
+    asyncHandler(async (_req, res) => {
+      sendAp(res, await ap.instanceActor());
+    }),
+  );
   router.get(
     "/api/ap/users/:nickname/:kind",
     asyncHandler(async (req, res, next) => {

@@ -19,6 +19,8 @@ import { isPublic } from "./visibility";
  */
 export interface ActivityHooks {
   checkSpam?(act: AS): Promise<void>;
+  /** Rewrites remote people's ids to the ones their protocol uses (ActivityPub: acct: ids to actor ids). */
+  resolveIds?(act: AS): Promise<void>;
   publicLocal?(act: AS): void;
 }
 
@@ -91,5 +93,6 @@ export async function postAsUser(core: Core, nickname: string, body: unknown, cl
   if (act.verb === undefined) act.verb = "post";
   if (feed === "major" && !isMajor(act)) throw new BadRequestError("Only major activities to this feed.");
   if (feed === "minor" && isMajor(act)) throw new BadRequestError("Only minor activities to this feed.");
+  if (core.hooks?.resolveIds) await core.hooks.resolveIds(act);
   return processActivity(core, act, nickname, { spamCheck: true });
 }

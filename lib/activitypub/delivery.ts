@@ -11,6 +11,8 @@ import { ApIds } from "./ids";
 import { activityToAs2 } from "./to-as2";
 import { fetchActor, knownActor, type RemoteActor } from "./remote-actors";
 import { signedRequest } from "./signatures";
+import { signedDocumentLoader, type DocumentLoader } from "./signed-fetch";
+import { isBlockedBy } from "./relationships";
 
 /** The job kind of one ActivityPub delivery: one activity to one (shared) inbox. */
 export const AP_DELIVER_JOB = "ap-deliver";
@@ -48,9 +50,11 @@ function looksPump(id: string): boolean {
  */
 export class ApDelivery implements RemoteDelivery {
   readonly ids: ApIds;
+  private readonly load: DocumentLoader;
 
   constructor(private readonly opts: ApDeliveryOptions) {
     this.ids = new ApIds(opts.ctx.urls, opts.ctx.people);
+    this.load = signedDocumentLoader({ bank: opts.ctx.bank, fetcher: opts.fetcher, ids: this.ids });
     opts.jobs.handle(AP_DELIVER_JOB, (payload) => this.run(payload as ApDeliverPayload));
   }
 
@@ -59,7 +63,7 @@ export class ApDelivery implements RemoteDelivery {
     const known = await knownActor(this.opts.ctx.bank, r.id);
     if (known || looksPump(r.id) || !/^https?:\/\//.test(r.id)) return known;
     try {
-      return await fetchActor(this.opts.ctx.bank, this.opts.fetcher, r.id);
+      return await fetchActor(this.opts.ctx.bank, this.opts.fetcher, r.id, false, this.load);
     } catch {
       return null;
     }
@@ -68,13 +72,15 @@ export class ApDelivery implements RemoteDelivery {
   async deliver(activity: AS, recipients: AS[]): Promise<void> {
     const pump: AS[] = [];
     const byInbox = new Map<string, string>();
+    const nick = isPlainObject(activity.actor) ? this.opts.ctx.people.nicknameOf(activity.actor.id) : null;
     for (const r of recipients) {
       const actor = await this.apActorOf(r);
       if (!actor) pump.push(r);
+      // An actor that blocked the poster gets nothing of theirs (relationships.ts).
+      else if (nick && (await isBlockedBy(this.opts.ctx.bank, actor.id, nick))) continue;
       else if (!byInbox.has(actor.sharedInbox ?? actor.inbox)) byInbox.set(actor.sharedInbox ?? actor.inbox, actor.id);
     }
     if (pump.length > 0) await this.opts.pump.deliver(activity, pump);
-    const nick = isPlainObject(activity.actor) ? this.opts.ctx.people.nicknameOf(activity.actor.id) : null;
     if (!nick || typeof activity.id !== "string" || byInbox.size === 0) return;
     for (const [inbox, recipient] of byInbox) await this.enqueue({ nick, inbox, activity: activity.id, recipient });
   }

@@ -9,11 +9,15 @@ import { activityFromAs2, refId } from "./from-as2";
 import { fetchActor } from "./remote-actors";
 import type { VerifiedSigner } from "./signatures";
 import type { ApDelivery } from "./delivery";
+import type { DocumentLoader } from "./signed-fetch";
+import { receiveRelationship } from "./relationships";
 
 export interface InboxDeps {
   bank: Bank;
   engine: Engine;
   fetcher: SafeFetcher;
+  /** Signed GETs of remote actors (signed-fetch.ts). */
+  load: DocumentLoader;
   ids: ApIds;
   delivery: () => ApDelivery | null;
   /** Moderation: hosts and actor ids whose activities are refused (403). */
@@ -64,7 +68,8 @@ export async function receiveInbox(deps: InboxDeps, nick: string | null, body: u
   const attributed = isPlainObject(body.object) && ["Create", "Update"].includes(String(body.type)) ? refId(body.object.attributedTo) : undefined;
   if (attributed && attributed !== actor) throw new ForbiddenError("Object attributed to someone else");
   if (isBlocked(deps, actor)) throw new ForbiddenError("Blocked");
-  const remote = await fetchActor(deps.bank, deps.fetcher, actor);
+  const remote = await fetchActor(deps.bank, deps.fetcher, actor, false, deps.load);
+  if (await receiveRelationship({ ctx: deps.engine.ctx, ids: deps.ids }, body, actor)) return;
   const as1 = activityFromAs2(deps.ids, body);
   if (!as1) return;
   const nicks = nick ? [nick] : await recipientsOf(deps, body, actor, remote.followers);

@@ -9,6 +9,13 @@ import { actorDocument, collectionDocument, type CollectionKind } from "./actor"
 import { createVerifier, type VerifiedSigner } from "./signatures";
 import { receiveInbox } from "./inbox";
 import type { ApDelivery } from "./delivery";
+import type { Logger } from "../log";
+import type { PeriodicTask } from "../queue/periodic";
+import type { JrdLink } from "../federation/discovery";
+import { createAcctResolver } from "./acct";
+import { instanceActorDocument } from "./instance-actor";
+import { startReplayPurge } from "./replay-purge";
+import { signedDocumentLoader } from "./signed-fetch";
 
 /** A request as the inbox needs it (the raw body for the Digest). */
 export interface SignedInput {
@@ -28,6 +35,12 @@ export interface ActivityPub {
   inbox(nick: string | null, req: SignedInput): Promise<VerifiedSigner>;
   /** The delivery the engine uses (set once the engine has made it). */
   setDelivery(d: ApDelivery): void;
+  /** The instance actor (signs our fetches; see instance-actor.ts). */
+  instanceActor(): Promise<Record<string, unknown>>;
+  /** The engine's `resolveIds` hook: acct: ids of ActivityPub-only people become their actor ids (acct.ts). */
+  resolveIds(act: Record<string, unknown>): Promise<void>;
+  /** Starts the periodic purge of signature replay records (replay-purge.ts). */
+  startReplayPurge(log: Logger): PeriodicTask;
 }
 
 export interface ActivityPubDeps {
@@ -36,16 +49,23 @@ export interface ActivityPubDeps {
   urls: UrlMaker;
   engine: Engine;
   fetcher: SafeFetcher;
+  /** WebFinger (lib/federation's discovery client): which protocol an acct: id speaks. */
+  webfinger(resource: string): Promise<JrdLink[]>;
+  log: Logger;
 }
 
 export function createActivityPub(deps: ActivityPubDeps): ActivityPub {
   const ids = new ApIds(deps.urls, new LocalPeople(deps.urls));
-  const verify = createVerifier({ bank: deps.bank, fetcher: deps.fetcher });
+  // Our fetches of remote actors and keys are signed by the instance actor.
+  const load = signedDocumentLoader({ bank: deps.bank, fetcher: deps.fetcher, ids });
+  const verify = createVerifier({ bank: deps.bank, fetcher: deps.fetcher, documentLoader: load });
+  const resolveIds = createAcctResolver({ bank: deps.bank, fetcher: deps.fetcher, load, webfinger: deps.webfinger, log: deps.log });
   let delivery: ApDelivery | null = null;
   const inboxDeps = {
     bank: deps.bank,
     engine: deps.engine,
     fetcher: deps.fetcher,
+    load,
     ids,
     delivery: () => delivery,
     blockedDomains: deps.config.activityPubBlockedDomains,
@@ -63,6 +83,9 @@ export function createActivityPub(deps: ActivityPubDeps): ActivityPub {
     setDelivery(d) {
       delivery = d;
     },
+    instanceActor: () => instanceActorDocument(deps.bank, ids),
+    resolveIds,
+    startReplayPurge: (log) => startReplayPurge(deps.bank, log),
   };
 }
 

@@ -8,4 +8,6 @@ export const ACTIVITYPUB_SCHEMA: Schema = {
   apactor: { pkey: "id", fields: ["inbox", "sharedInbox", "followers", "preferredUsername", "host", "fetched"], indices: ["host"] },
   /** A signature already accepted (replays are refused), by its hash. */
   apseen: { pkey: "key", fields: ["created"], indices: [] },
+  /** A remote actor's Block of a local person ("<actor> <nickname>"): nothing is delivered to it. */
+  apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: [] },
 };

@@ -53,6 +53,8 @@ export interface VerifiedSigner {
 export interface VerifierDeps {
   bank: Bank;
   fetcher: SafeFetcher;
+  /** How keys are fetched (signed-fetch.ts signs them); default unsigned GETs. */
+  documentLoader?: (url: string) => Promise<{ contextUrl: null; document: unknown; documentUrl: string }>;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface VerifierDeps {
  */
 export function createVerifier(deps: VerifierDeps) {
   const keys = new Map<string, unknown>();
-  const documentLoader = documentLoaderOf(deps.fetcher);
+  const documentLoader = deps.documentLoader ?? documentLoaderOf(deps.fetcher);
   return async (req: { method: string; url: string; headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): Promise<VerifiedSigner> => {
     const fedify = await loadFedify();
     const headers = new Headers();

@@ -148,7 +148,9 @@ export function createDiscoveryClient(deps: DiscoveryDeps): DiscoveryClient {
     const host = hostOfResource(id);
     if (!host) throw new DiscoveryError(`Cannot tell the host of ${JSON.stringify(resource)}`);
     guard(host);
-    const meta = await hostMeta(host, opts);
+    // host-meta is optional (RFC 7033): ActivityPub-only servers (Mastodon, fedify...) may serve only
+    // /.well-known/webfinger, so a host without a usable host-meta is asked there.
+    const meta = await hostMeta(host, opts).catch(() => [] as JrdLink[]);
     const lrdd = meta.filter((l) => l.rel === "lrdd" && typeof l.template === "string" && l.template.includes("{uri}"));
     // JSON lrdd first (the original's webfinger route), then XRD, then the well-known path.
     const ordered = [...lrdd.filter((l) => JRD_TYPES.includes(l.type ?? "")), ...lrdd.filter((l) => !JRD_TYPES.includes(l.type ?? ""))];

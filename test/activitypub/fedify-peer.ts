@@ -1,8 +1,11 @@
 /**
  * A small ActivityPub server built with @fedify/fedify (its own Federation
  * object, MemoryKvStore, own HTTP server on loopback): the independent peer
- * of the end-to-end tests. People `bob` and `carol`; every activity its
- * inboxes receive is recorded; a Follow is answered by an Accept.
+ * of the end-to-end tests. People `bob` and `carol` (or those given); every
+ * activity its inboxes receive is recorded; a Follow is answered by an
+ * Accept (a Reject for the people in `rejectFollows`). `authorizedFetch`:
+ * its actors (and so their keys) answer only signed GETs (fedify's
+ * `.authorize()`, as Mastodon's secure mode), 401 otherwise.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,17 +28,23 @@ export interface FedifyPeer {
   close(): Promise<void>;
 }
 
-export async function startFedifyPeer(): Promise<FedifyPeer> {
+export interface FedifyPeerOptions {
+  people?: string[];
+  authorizedFetch?: boolean;
+  rejectFollows?: string[];
+}
+
+export async function startFedifyPeer(opts: FedifyPeerOptions = {}): Promise<FedifyPeer> {
   const f = await loadFedify();
   const received: Received[] = [];
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const keys = new Map<string, CryptoKeyPair>();
-  for (const name of ["bob", "carol"]) keys.set(name, (await f.generateCryptoKeyPair("RSASSA-PKCS1-v1_5")) as CryptoKeyPair);
+  for (const name of opts.people ?? ["bob", "carol"]) keys.set(name, (await f.generateCryptoKeyPair("RSASSA-PKCS1-v1_5")) as CryptoKeyPair);
 
   const fed = f.createFederation<void>({ kv: new f.MemoryKvStore(), allowPrivateAddress: true });
-  fed
+  const actors = fed
     .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
       if (!keys.has(identifier)) return null;
       const pairs = await ctx.getActorKeyPairs(identifier);
@@ -53,6 +62,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
       const pair = keys.get(identifier);
       return pair ? [pair as any] : [];
     });
+  if (opts.authorizedFetch) actors.authorize(async (ctx) => (await ctx.getSignedKey()) !== null);
   fed.setFollowersDispatcher("/users/{identifier}/followers", async () => ({ items: [] }));
   fed
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
@@ -61,7 +71,8 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
       const follower = await follow.getActor(ctx);
       const target = ctx.parseUri(follow.objectId);
       if (!follower || target?.type !== "actor") return;
-      await ctx.sendActivity({ identifier: target.identifier }, follower, new f.Accept({ id: new URL(`${base}/accepts/${received.length}`), actor: follow.objectId, object: follow }));
+      const answer = opts.rejectFollows?.includes(target.identifier) ? f.Reject : f.Accept;
+      await ctx.sendActivity({ identifier: target.identifier }, follower, new answer({ id: new URL(`${base}/answers/${received.length}`), actor: follow.objectId, object: follow }));
     })
     .on(f.Activity, async (ctx, activity) => {
       received.push({ recipient: ctx.recipient, json: await activity.toJsonLd({ format: "compact" }) });
