@@ -25,6 +25,8 @@ export interface FedifyPeer {
   send(name: string, to: { id: string; inbox: string }, activity: Record<string, unknown>): Promise<void>;
   /** Signs a raw POST as `name` (for the refusal tests). */
   signedPost(name: string, url: string, body: string, opts?: { key?: CryptoKey }): Promise<Request>;
+  /** The private key of `name` (for tests that sign by other means, e.g. RFC 9421). */
+  privateKey(name: string): CryptoKey;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startFedifyPeer(opts: FedifyPeerOptions = {}): Promise<Fed
       const req = new Request(url, { method: "POST", headers: { "Content-Type": "application/activity+json", Date: new Date().toUTCString() }, body });
       return f.signRequest(req, opts.key ?? keys.get(name)!.privateKey, new URL(`${base}/users/${name}#main-key`));
     },
+    privateKey: (name) => keys.get(name)!.privateKey,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
