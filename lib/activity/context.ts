@@ -31,7 +31,7 @@ export class Ctx {
   readonly activities: ActivityStore;
   readonly rel: Relations;
   /** "Activity added to stream" events (realtime); fired by distribute.ts. */
-  readonly streamEvents = new StreamEvents();
+  readonly streamEvents: StreamEvents;
   /** Activities known not to address the public (anonymous feed reads skip them unread). */
   readonly hiddenFromPublic: HiddenFromPublic;
 
@@ -40,12 +40,19 @@ export class Ctx {
     readonly urls: UrlMaker,
     readonly config: EngineConfig,
     readonly log: Logger,
+    events: StreamEvents = new StreamEvents(),
   ) {
+    this.streamEvents = events;
     this.people = new LocalPeople(urls);
     this.objects = new ObjectStore(bank, urls, this.people);
     this.activities = new ActivityStore(bank, urls, this.objects);
     this.rel = createRelations(bank);
     this.hiddenFromPublic = new HiddenFromPublic(() => this.activities.generation());
+  }
+
+  /** The same engine over another bank (a transaction) and event sink. */
+  over(bank: Bank, events: StreamEvents): Ctx {
+    return new Ctx(bank, this.urls, this.config, this.log, events);
   }
 
   stream(name: string): Stream {

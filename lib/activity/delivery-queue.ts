@@ -1,3 +1,4 @@
+import type { TxBank } from "../databank";
 import type { JobQueue } from "../queue/job-queue";
 import type { Ctx } from "./context";
 
@@ -13,8 +14,12 @@ export const LEGACY_DELIVERY_JOB_TYPE = "deliveryjob";
  * worker, once (queue/job-queue.ts).
  */
 export interface DeliveryQueue {
-  /** Records the job and starts it; with inline delivery, resolves when done. */
-  enqueue(activityId: string): Promise<void>;
+  /**
+   * Records the job and starts it; with inline delivery, resolves when done.
+   * With `tx`, the job is stored with the transaction's writes and starts
+   * once they are committed (inline: the commit waits for it).
+   */
+  enqueue(activityId: string, tx?: TxBank): Promise<void>;
   /** Resolves when every job this process started has finished. */
   drain(): Promise<void>;
   /** Starts taking due jobs (every worker, at startup); returns how many it started now. */
@@ -42,10 +47,14 @@ export class BankDeliveryQueue implements DeliveryQueue {
     jobs.handle(DISTRIBUTE_JOB, async (payload) => worker((payload as { activity: string }).activity));
   }
 
-  async enqueue(activityId: string): Promise<void> {
-    const job = await this.jobs.add(DISTRIBUTE_JOB, distributeJobId(activityId), { activity: activityId });
-    const run = this.jobs.runNow(job.id);
-    if (this.inline) await run;
+  async enqueue(activityId: string, tx?: TxBank): Promise<void> {
+    const job = await this.jobs.add(DISTRIBUTE_JOB, distributeJobId(activityId), { activity: activityId }, tx);
+    const start = (): Promise<void> | undefined => {
+      const run = this.jobs.runNow(job.id);
+      return this.inline ? run : undefined;
+    };
+    if (tx) tx.afterCommit(start);
+    else await start();
   }
 
   drain(): Promise<void> {

@@ -45,3 +45,32 @@ export class StreamEvents {
     }
   }
 }
+
+/**
+ * Events of a transaction's writes, held back until it commits (then
+ * `flush` passes them on): a listener told earlier could read the stream
+ * before the activity is in it. Listeners are the target's.
+ */
+export class DeferredStreamEvents extends StreamEvents {
+  private readonly held: StreamUpdate[] = [];
+
+  constructor(private readonly target: StreamEvents) {
+    super();
+  }
+
+  override on(listener: StreamListener): () => void {
+    return this.target.on(listener);
+  }
+
+  override get size(): number {
+    return this.target.size;
+  }
+
+  override emit(update: StreamUpdate): void {
+    this.held.push(update);
+  }
+
+  flush(): void {
+    for (const update of this.held.splice(0)) this.target.emit(update);
+  }
+}

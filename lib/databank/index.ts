@@ -3,6 +3,7 @@ import { Bank } from "./bank";
 import type { Logger } from "../log";
 
 export { Bank } from "./bank";
+export { TxBank, inTransaction } from "./transaction";
 export {
   NoSuchThingError,
   AlreadyExistsError,

@@ -9,6 +9,7 @@ import {
 } from "databank";
 import { PgStore, schemaSql } from "./postgresql-store";
 import { appendToManyIfAbsent } from "./postgresql-append-many";
+import type { BatchOp } from "./batch";
 
 type Callback<T = unknown> = (err: Error | null, value?: T) => void;
 type Done = (err: Error | null) => void;
@@ -159,6 +160,13 @@ export class PostgresDatabank extends Databank {
     this.tx(only(cb), (s) => s.truncate(type, id, length));
   }
 
+  /** Every op of a transaction (databank/transaction.ts) in one PostgreSQL transaction: all or nothing. */
+  batch(ops: BatchOp[], cb: Done): void {
+    this.tx(only(cb), async (s) => {
+      for (const o of ops) await applyOp(s, o);
+    });
+  }
+
   /**
    * Publishes a message on a channel to every listener on the database
    * (every worker of every machine): PostgreSQL's NOTIFY, delivered after
@@ -280,4 +288,29 @@ function quoteChannel(name: string): string {
 /** Operations that return nothing call back with exactly one argument, as databank's own drivers do. */
 function only(cb: Done): Callback {
   return (err) => cb(err);
+}
+
+/** One op of a batch, meaning what the databank method of the same name means. */
+async function applyOp(s: PgStore, o: BatchOp): Promise<void> {
+  switch (o.op) {
+    case "create":
+      return s.insert(o.type, o.id, o.value);
+    case "update":
+      return s.replace(o.type, o.id, o.value);
+    case "save":
+      return s.put(o.type, o.id, o.value);
+    case "del":
+      return s.delete(o.type, o.id);
+    case "incrBy":
+      await s.incrBy(o.type, o.id, o.n);
+      return;
+    case "appendAll":
+      return s.appendAll(o.type, o.id, o.items);
+    case "prependAll":
+      return s.prependAll(o.type, o.id, o.items);
+    case "removeAll":
+      return s.removeAll(o.type, o.id, o.items);
+    case "truncate":
+      return s.truncate(o.type, o.id, o.length);
+  }
 }

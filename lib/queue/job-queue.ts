@@ -71,16 +71,17 @@ export class JobQueue {
 
   /**
    * Stores a job; the same id twice stores it once (the first payload
-   * stays). Returns the job as stored.
+   * stays). Returns the job as stored. `bank` may be a transaction
+   * (databank/transaction.ts): the job is then stored with its writes.
    */
-  async add(kind: string, id: string, payload: unknown): Promise<Job> {
+  async add(kind: string, id: string, payload: unknown, bank: Bank = this.bank): Promise<Job> {
     const job: Job = { id, kind, payload, state: "ready", due: this.now(), attempts: 0, nextClaim: 0, enqueued: this.now() };
     try {
-      await this.bank.create(JOB_TYPE, id, job);
+      await bank.create(JOB_TYPE, id, job);
       return job;
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
-      return (await this.bank.find<Job>(JOB_TYPE, id)) ?? job;
+      return (await bank.find<Job>(JOB_TYPE, id)) ?? job;
     }
   }
 

@@ -1,0 +1,195 @@
+import { AlreadyExistsError, DatabankError, NoSuchThingError, WrongTypeError } from "databank";
+import { Bank } from "./bank";
+import { hasBatch, runSequentially, type BatchOp } from "./batch";
+
+/**
+ * A Bank whose writes are buffered, then stored all together or not at all
+ * by `inTransaction`. Why: a POST makes a dozen small writes (object,
+ * activity, indexes, outbox and inbox appends, the fan-out job); on SQLite
+ * each was its own BEGIN IMMEDIATE, a write-lock handoff between worker
+ * processes, and a failure half-way left half a post behind.
+ *
+ * Nothing is locked while the work runs (it may await anything); the
+ * writes go to the store in one transaction at the end. Reads see the
+ * transaction's own record writes (create/save/update/del/incr); reading
+ * an array this transaction wrote is refused (not needed by any caller,
+ * and an overlay of array edits would be a second store). `search` and
+ * `scan` see only what is committed.
+ */
+export class TxBank extends Bank {
+  readonly ops: BatchOp[] = [];
+  /** type\0id → the value written here (undefined: deleted here). */
+  private readonly records = new Map<string, { value: unknown }>();
+  private readonly arrays = new Set<string>();
+  private readonly hooks: (() => unknown)[] = [];
+
+  constructor(readonly base: Bank) {
+    super(base.raw, base.driver);
+  }
+
+  /** Runs `fn` once the transaction has committed (never if it fails), in order; awaited by inTransaction. */
+  afterCommit(fn: () => unknown): void {
+    this.hooks.push(fn);
+  }
+
+  override connect(): Promise<void> {
+    return Promise.reject(new DatabankError("connect inside a transaction"));
+  }
+  override disconnect(): Promise<void> {
+    return Promise.reject(new DatabankError("disconnect inside a transaction"));
+  }
+
+  private mine(type: string, id: string): { value: unknown } | undefined {
+    const key = `${type}\0${id}`;
+    if (this.arrays.has(key)) throw new DatabankError(`${type} ${id} was changed as an array in this transaction`);
+    return this.records.get(key);
+  }
+  private async current(type: string, id: string): Promise<{ value: unknown } | null> {
+    const own = this.mine(type, id);
+    if (own !== undefined) return own.value === undefined ? null : own;
+    try {
+      return { value: await this.base.read(type, id) };
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return null;
+      throw err;
+    }
+  }
+  /** Buffers a record write; the stored value is a snapshot taken now, as a direct write would store. */
+  private record(o: BatchOp, value: unknown): void {
+    this.ops.push(o);
+    this.records.set(`${o.type}\0${o.id}`, { value });
+  }
+  private snapshot<T>(value: T): T {
+    return value === undefined ? (null as T) : JSON.parse(JSON.stringify(value));
+  }
+
+  override async create<T = any>(type: string, id: string, value: T): Promise<T> {
+    if (await this.current(type, id)) throw new AlreadyExistsError(type, id);
+    const v = this.snapshot(value);
+    this.record({ op: "create", type, id, value: v }, v);
+    return value;
+  }
+  override async update<T = any>(type: string, id: string, value: T): Promise<T> {
+    if (!(await this.current(type, id))) throw new NoSuchThingError(type, id);
+    const v = this.snapshot(value);
+    this.record({ op: "update", type, id, value: v }, v);
+    return value;
+  }
+  override async save<T = any>(type: string, id: string, value: T): Promise<T> {
+    this.mine(type, id);
+    const v = this.snapshot(value);
+    this.record({ op: "save", type, id, value: v }, v);
+    return value;
+  }
+  override async del(type: string, id: string): Promise<void> {
+    if (!(await this.current(type, id))) throw new NoSuchThingError(type, id);
+    this.ops.push({ op: "del", type, id });
+    this.records.set(`${type}\0${id}`, { value: undefined });
+  }
+  override async incrBy(type: string, id: string, n: number): Promise<number> {
+    const now = await this.current(type, id);
+    if (now && typeof now.value !== "number") throw new WrongTypeError(type, id, "number");
+    const next = ((now?.value as number | undefined) ?? 0) + n;
+    this.record({ op: "incrBy", type, id, n }, next);
+    return next;
+  }
+  override incr(type: string, id: string): Promise<number> {
+    return this.incrBy(type, id, 1);
+  }
+  override decr(type: string, id: string): Promise<number> {
+    return this.incrBy(type, id, -1);
+  }
+  override decrBy(type: string, id: string, n: number): Promise<number> {
+    return this.incrBy(type, id, -n);
+  }
+
+  override async read<T = any>(type: string, id: string): Promise<T> {
+    const own = this.mine(type, id);
+    if (own === undefined) return this.base.read<T>(type, id);
+    if (own.value === undefined) throw new NoSuchThingError(type, id);
+    return this.snapshot(own.value as T);
+  }
+  override async readAll<T = any>(type: string, ids: string[]): Promise<Record<string, T | null>> {
+    const out = await this.base.readAll<T>(type, ids);
+    for (const id of ids) {
+      const own = this.mine(type, id);
+      if (own !== undefined) out[id] = own.value === undefined ? null : this.snapshot(own.value as T);
+    }
+    return out;
+  }
+
+  private array(type: string, id: string, o: BatchOp): Promise<void> {
+    const key = `${type}\0${id}`;
+    if (this.records.has(key)) throw new DatabankError(`${type} ${id} was written as a record in this transaction`);
+    this.arrays.add(key);
+    this.ops.push(o);
+    return Promise.resolve();
+  }
+  override append(type: string, id: string, item: unknown): Promise<void> {
+    return this.appendAll(type, id, [item]);
+  }
+  override appendAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.array(type, id, { op: "appendAll", type, id, items: this.snapshot(items) });
+  }
+  override prepend(type: string, id: string, item: unknown): Promise<void> {
+    return this.prependAll(type, id, [item]);
+  }
+  override prependAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.array(type, id, { op: "prependAll", type, id, items: this.snapshot(items) });
+  }
+  override remove(type: string, id: string, item: unknown): Promise<void> {
+    return this.removeAll(type, id, [item]);
+  }
+  override removeAll(type: string, id: string, items: unknown[]): Promise<void> {
+    return this.array(type, id, { op: "removeAll", type, id, items: this.snapshot(items) });
+  }
+  override truncate(type: string, id: string, length: number): Promise<void> {
+    return this.array(type, id, { op: "truncate", type, id, length });
+  }
+
+  override async item<T = any>(type: string, id: string, index: number): Promise<T> {
+    this.mine(type, id);
+    return this.base.item<T>(type, id, index);
+  }
+  override async slice<T = any>(type: string, id: string, start: number, end: number): Promise<T[]> {
+    this.mine(type, id);
+    return this.base.slice<T>(type, id, start, end);
+  }
+  override async indexOf(type: string, id: string, item: unknown): Promise<number> {
+    this.mine(type, id);
+    return this.base.indexOf(type, id, item);
+  }
+  override async length(type: string, id: string): Promise<number> {
+    this.mine(type, id);
+    return this.base.length(type, id);
+  }
+  override async lengths(type: string, ids: string[]): Promise<Map<string, number>> {
+    for (const id of ids) this.mine(type, id);
+    return this.base.lengths(type, ids);
+  }
+
+  /** Stores every buffered write in one transaction (or, without native ones, undoably in order), then runs the hooks. */
+  async commit(): Promise<void> {
+    const ops = this.ops.splice(0);
+    if (ops.length > 0) {
+      const raw = this.raw;
+      if (hasBatch(raw)) await new Promise<void>((resolve, reject) => raw.batch(ops, (err) => (err ? reject(err) : resolve())));
+      else await runSequentially(raw, ops);
+    }
+    for (const hook of this.hooks.splice(0)) await hook();
+  }
+}
+
+/**
+ * Runs `work` against a transaction over `bank` and stores all its writes
+ * at once when it resolves: all or nothing (a throw, or a failing write,
+ * stores none of them). Inside another transaction, `work` joins it.
+ * Resolves with `work`'s value after the commit and its afterCommit hooks.
+ */
+export async function inTransaction<T>(bank: Bank, work: (tx: TxBank) => Promise<T>): Promise<T> {
+  if (bank instanceof TxBank) return work(bank);
+  const tx = new TxBank(bank);
+  const value = await work(tx);
+  await tx.commit();
+  return value;
+}
