@@ -147,6 +147,25 @@ export class TxBank extends Bank {
     return this.array(type, id, { op: "truncate", type, id, length });
   }
 
+  /**
+   * Bank.appendToMany writes through the driver's native batch, which would
+   * store at once, outside this transaction: here it is a membership check
+   * now and a buffered append per array, stored (or not) with the rest.
+   */
+  override async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
+    const added: string[] = [];
+    for (const id of new Set(ids.map(String))) {
+      const at = this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
+        if (err instanceof NoSuchThingError) return -1;
+        throw err;
+      });
+      if (at >= 0) continue;
+      await this.append(type, id, item);
+      added.push(id);
+    }
+    return added;
+  }
+
   override async item<T = any>(type: string, id: string, index: number): Promise<T> {
     this.mine(type, id);
     return this.base.item<T>(type, id, index);
