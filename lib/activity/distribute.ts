@@ -33,7 +33,8 @@ export async function placeInOutbox(ctx: Ctx, nick: string, act: AS): Promise<vo
 function announce(ctx: Ctx, act: AS, paths: string[]): void {
   if (ctx.streamEvents.size === 0 || typeof act.id !== "string") return;
   const uuid = typeof act._uuid === "string" ? act._uuid : null;
-  for (const p of paths) ctx.streamEvents.emit({ url: p.startsWith("http") ? p : ctx.urls.makeURL(p), activityId: act.id, uuid });
+  // One batch per write: a fan-out's thousands of streams reach the realtime bus in one call.
+  ctx.streamEvents.emitBatch(paths.map((p) => ({ url: p.startsWith("http") ? p : ctx.urls.makeURL(p), activityId: act.id, uuid })));
 }
 
 /** True when the user's person is addressed in the activity's `to` or `bto` (not through followers or a list). */

@@ -22,11 +22,11 @@ import { exportPerson, type PersonExport } from "./export";
 import { adoptProfile, importActivity, isPresent, isRegistration, registrationNickname, type ImportOptions, type ImportOutcome } from "./import";
 import { receiveRemote, receiveRemoteForGroup, type RemotePrincipal } from "./receive";
 import * as writes from "./writes";
-import type { StreamListener, StreamUpdate } from "./stream-events";
+import type { StreamBatchListener, StreamListener, StreamUpdate } from "./stream-events";
 import { activityForViewer } from "./realtime-read";
 import { mayFollowStream } from "./stream-access";
 
-export type { RemotePrincipal, StreamListener, StreamUpdate, ImportOptions, ImportOutcome, PersonExport };
+export type { RemotePrincipal, StreamBatchListener, StreamListener, StreamUpdate, ImportOptions, ImportOutcome, PersonExport };
 export type { ReadOptions };
 export type { ActivityHooks };
 export type { EngineConfig, Viewer, FeedKind, Generator, InboxKind, OutboxKind, ObjectKey, RemoteDelivery, DeliveryQueue };
@@ -146,6 +146,8 @@ export interface Engine {
    * fired after outbox/inbox placement; returns the function that stops listening.
    */
   onStreamUpdate(listener: StreamListener): () => void;
+  /** The same updates, one call per write (a fan-out's streams together): what the realtime bus publishes. */
+  onStreamUpdates(listener: StreamBatchListener): () => void;
   /** An activity by id as `viewer` may see it, or null (unknown, deleted, not for them): for realtime pushes. */
   activityForViewer(id: string, viewer: Viewer): Promise<AS | null>;
   /** May `viewer` follow the API stream at `path` (below urlPath) over realtime: true when GET of it would answer them. */
@@ -185,6 +187,7 @@ export function createEngine(opts: EngineOptions): Engine {
     queue,
     jobs,
     onStreamUpdate: (listener) => ctx.streamEvents.on(listener),
+    onStreamUpdates: (listener) => ctx.streamEvents.onBatch(listener),
     activityForViewer: (id, v) => activityForViewer(core, id, v),
     mayFollowStream: (path, v) => mayFollowStream(core, path, v),
     afterRegister: (user, client = null) => afterRegister(core, user, client),

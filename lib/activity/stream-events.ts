@@ -18,13 +18,28 @@ export interface StreamUpdate {
 }
 
 export type StreamListener = (update: StreamUpdate) => void;
+/** Hears the updates of one write together (a fan-out's thousands of inboxes in one call). */
+export type StreamBatchListener = (updates: StreamUpdate[]) => void;
 
 /** A small listener list; a listener's error never reaches the writer. */
 export class StreamEvents {
-  private readonly listeners = new Set<StreamListener>();
+  private readonly listeners = new Set<StreamBatchListener>();
 
-  /** Adds a listener; returns the function that removes it. */
+  /** Adds a listener of single updates; returns the function that removes it. */
   on(listener: StreamListener): () => void {
+    return this.onBatch((updates) => {
+      for (const u of updates) {
+        try {
+          listener(u);
+        } catch {
+          // As emit: a broken listener must not fail the post that triggered it.
+        }
+      }
+    });
+  }
+
+  /** Adds a listener of batches (one call per write); returns the function that removes it. */
+  onBatch(listener: StreamBatchListener): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -36,9 +51,15 @@ export class StreamEvents {
   }
 
   emit(update: StreamUpdate): void {
+    this.emitBatch([update]);
+  }
+
+  /** Tells every listener of the updates of one write at once. */
+  emitBatch(updates: StreamUpdate[]): void {
+    if (updates.length === 0) return;
     for (const listener of [...this.listeners]) {
       try {
-        listener(update);
+        listener(updates);
       } catch {
         // A broken listener must not fail the post that triggered it.
       }

@@ -1,4 +1,4 @@
-import { asRealtimeIpc } from "../web/realtime/bus";
+import { asRealtimeBatch, asRealtimeIpc } from "../web/realtime/bus";
 
 /** What the relay needs of a cluster worker handle. */
 export interface RelayTarget {
@@ -16,7 +16,7 @@ export interface RelayTarget {
  * the master's own dispatch can ignore it.
  */
 export function relayRealtime(from: { id: number }, message: unknown, workers: Iterable<RelayTarget>): boolean {
-  const m = asRealtimeIpc(message);
+  const m = asRealtimeIpc(message) ?? asRealtimeBatch(message);
   if (!m) return false;
   for (const w of workers) {
     if (w.id === from.id || !w.isConnected()) continue;

@@ -4,6 +4,7 @@ import { silentLogger } from "../../lib/log";
 import { UrlMaker } from "../../lib/url-maker";
 import { createEngine, type Engine } from "../../lib/activity";
 import { JOB_TYPE } from "../../lib/queue/schema";
+import { localProfile } from "../../lib/model/user-profile";
 import type { AS } from "../../lib/model/as";
 import { CLIENT, openTestBank, register, viewer } from "./support";
 
@@ -156,4 +157,39 @@ test("by default a post answers before its fan-out; the poster's own outbox and 
   assert.ok(remoteStarted);
   assert.ok((await ids("bob", "inbox")).includes(act.id), "the queue filled bob's inbox");
   assert.equal(await jobs(bank), 0);
+});
+
+test("a fan-out to 1,000 followers is a few batched storage calls, not several per follower", { timeout: 120_000 }, async (t) => {
+  const { bank, close } = await openTestBank();
+  t.after(close);
+  const engine = engineOver(bank);
+  await register(engine, "alice");
+  const followers = Array.from({ length: 1000 }, (_, i) => `f${i}`);
+  for (const nickname of followers) {
+    // A registered person as delivery looks it up, and alice's followers stream.
+    await engine.ctx.objects.save({ ...localProfile({ nickname }, urls), _nickname: nickname });
+    await engine.ctx.userStream("alice", "followers").add(engine.personId(nickname));
+  }
+  await engine.queue.drain();
+  // Every call the driver instance receives while the job runs (the real SQLite driver, counted).
+  const raw = bank.raw as unknown as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(raw) as Record<string, unknown>;
+  let calls = 0;
+  for (const name of ["read", "readAll", "create", "save", "update", "del", "search", "append", "appendAll", "indexOf", "length", "slice", "lengthAll", "appendToManyIfAbsent"]) {
+    const fn = proto[name] ?? raw[name];
+    if (typeof fn !== "function") continue;
+    raw[name] = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return (fn as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  const act = await engine.postActivity("alice", { object: { objectType: "note", content: "to all" }, to: [{ objectType: "collection", id: "http://activityschema.org/collection/public" }] }, CLIENT);
+  const before = calls;
+  await engine.queue.drain();
+  const fanout = calls - before;
+  for (const f of [followers[0]!, followers[500]!, followers[999]!]) {
+    assert.equal(await engine.ctx.userStream(f, "inbox").has(act.id), true, f);
+    assert.equal(await engine.ctx.userStream(f, "inbox/major").has(act.id), true, f);
+  }
+  assert.ok(fanout < 100, `${fanout} storage calls for 1,000 followers`);
 });

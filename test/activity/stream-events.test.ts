@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { StreamUpdate } from "../../lib/activity";
+import { distribute } from "../../lib/activity/distribute";
 import { follow, openTestEngine, postNote, register, uuidOf } from "./support";
 
 test("a post announces the API URLs of every stream it went into (cluster.md §7)", async (t) => {
@@ -38,6 +39,28 @@ test("a post announces the API URLs of every stream it went into (cluster.md §7
   seen.length = 0;
   await postNote(engine, "alice", "again");
   assert.equal(seen.length, 0);
+});
+
+test("a fan-out announces its followers' inbox streams in one batch (what the realtime bus publishes)", async (t) => {
+  const env = await openTestEngine();
+  t.after(() => env.close());
+  const { engine } = env;
+  const followers = Array.from({ length: 30 }, (_, i) => `f${i}`);
+  await register(engine, "alice", ...followers);
+  for (const f of followers) await follow(engine, f, "alice");
+  const batches: StreamUpdate[][] = [];
+  engine.onStreamUpdates((updates) => batches.push(updates));
+  const note = await postNote(engine, "alice", "hello all");
+  const base = engine.ctx.urls.base;
+  const expected = followers.flatMap((f) => [`/api/user/${f}/inbox`, `/api/user/${f}/inbox/major`]).sort();
+  const fanout = batches.find((b) => b.some((u) => u.url.endsWith("/api/user/f0/inbox")));
+  assert.ok(fanout);
+  assert.deepEqual(fanout.map((u) => u.url.slice(base.length)).sort(), expected);
+  assert.ok(fanout.every((u) => u.activityId === note.id));
+  // Delivering again (a retried job) adds nothing, so announces nothing.
+  batches.length = 0;
+  await distribute(engine.ctx, (await engine.ctx.activities.get(note.id))!, null);
+  assert.deepEqual(batches, []);
 });
 
 test("activityForViewer: the activity for its actor and recipients, null for others and for unknown ids", async (t) => {

@@ -9,6 +9,8 @@ import type { StreamUpdate } from "../../activity/stream-events";
  */
 export interface RealtimeBus {
   publish(update: StreamUpdate): void;
+  /** Publishes the updates of one write together (few messages for a fan-out's thousands of streams). */
+  publishMany(updates: StreamUpdate[]): void;
   /** Returns the function that unsubscribes. */
   subscribe(handler: (update: StreamUpdate) => void): () => void;
   /** Stops listening to the transport (shutdown). */
@@ -34,12 +36,68 @@ export function asRealtimeIpc(value: unknown): RealtimeIpcMessage | null {
   return { cmd: REALTIME_IPC_CMD, update: { url: u.url, activityId: u.activityId, uuid: u.uuid as string | null } };
 }
 
+/**
+ * Many updates of one activity in one message: they share its id and
+ * uuid, so only the stream URLs are listed (a fan-out's 20,000 inbox
+ * updates become a handful of IPC messages or NOTIFYs, not 20,000).
+ */
+export interface RealtimeBatchMessage {
+  cmd: typeof REALTIME_IPC_CMD;
+  activityId: string;
+  uuid: string | null;
+  urls: string[];
+}
+
+/** Narrows an IPC payload to a batch of updates, or null. */
+export function asRealtimeBatch(value: unknown): RealtimeBatchMessage | null {
+  if (typeof value !== "object" || value === null) return null;
+  const m = value as Record<string, unknown>;
+  if (m.cmd !== REALTIME_IPC_CMD || typeof m.activityId !== "string" || !Array.isArray(m.urls)) return null;
+  if (m.uuid !== null && typeof m.uuid !== "string") return null;
+  if (!m.urls.every((u) => typeof u === "string")) return null;
+  return { cmd: REALTIME_IPC_CMD, activityId: m.activityId, uuid: m.uuid as string | null, urls: [...(m.urls as string[])] };
+}
+
+/** The updates a realtime message carries (single or batch), or null for anything else. */
+export function realtimeUpdatesOf(value: unknown): StreamUpdate[] | null {
+  const one = asRealtimeIpc(value);
+  if (one) return [one.update];
+  const batch = asRealtimeBatch(value);
+  return batch ? batch.urls.map((url) => ({ url, activityId: batch.activityId, uuid: batch.uuid })) : null;
+}
+
+/**
+ * Batch messages for updates, one activity per message, each message's
+ * JSON at most `maxBytes` (PostgreSQL's NOTIFY payload limit) as long as
+ * a single URL fits.
+ */
+export function batchMessages(updates: StreamUpdate[], maxBytes = Infinity): RealtimeBatchMessage[] {
+  const out: RealtimeBatchMessage[] = [];
+  let current: RealtimeBatchMessage | null = null;
+  let size = 0;
+  for (const u of updates) {
+    const extra = Buffer.byteLength(JSON.stringify(u.url)) + 1;
+    if (!current || current.activityId !== u.activityId || current.uuid !== u.uuid || (current.urls.length > 0 && size + extra > maxBytes)) {
+      current = { cmd: REALTIME_IPC_CMD, activityId: u.activityId, uuid: u.uuid, urls: [] };
+      size = Buffer.byteLength(JSON.stringify(current));
+      out.push(current);
+    }
+    current.urls.push(u.url);
+    size += extra;
+  }
+  return out;
+}
+
 /** Delivers to this process's subscribers only: one process, or tests. */
 export class InProcessBus implements RealtimeBus {
   protected readonly handlers = new Set<(update: StreamUpdate) => void>();
 
   publish(update: StreamUpdate): void {
     this.deliver(update);
+  }
+
+  publishMany(updates: StreamUpdate[]): void {
+    for (const u of updates) this.publish(u);
   }
 
   subscribe(handler: (update: StreamUpdate) => void): () => void {
@@ -80,8 +138,7 @@ export interface IpcChannel {
  */
 export class IpcBus extends InProcessBus {
   private readonly onMessage = (raw: unknown): void => {
-    const m = asRealtimeIpc(raw);
-    if (m) this.deliver(m.update);
+    for (const u of realtimeUpdatesOf(raw) ?? []) this.deliver(u);
   };
 
   constructor(private readonly channel: IpcChannel) {
@@ -91,13 +148,21 @@ export class IpcBus extends InProcessBus {
 
   override publish(update: StreamUpdate): void {
     this.deliver(update);
-    if (this.channel.send && this.channel.connected !== false) {
-      const message: RealtimeIpcMessage = { cmd: REALTIME_IPC_CMD, update };
-      try {
-        this.channel.send(message);
-      } catch {
-        // The master is gone (we are shutting down): local delivery already happened.
-      }
+    const message: RealtimeIpcMessage = { cmd: REALTIME_IPC_CMD, update };
+    this.send(message);
+  }
+
+  override publishMany(updates: StreamUpdate[]): void {
+    for (const u of updates) this.deliver(u);
+    for (const message of batchMessages(updates)) this.send(message);
+  }
+
+  private send(message: RealtimeIpcMessage | RealtimeBatchMessage): void {
+    if (!this.channel.send || this.channel.connected === false) return;
+    try {
+      this.channel.send(message);
+    } catch {
+      // The master is gone (we are shutting down): local delivery already happened.
     }
   }
 

@@ -1,6 +1,6 @@
 import type { StreamUpdate } from "../../activity/stream-events";
 import type { Logger } from "../../log";
-import { InProcessBus, asRealtimeIpc, REALTIME_IPC_CMD } from "./bus";
+import { InProcessBus, batchMessages, realtimeUpdatesOf, REALTIME_IPC_CMD } from "./bus";
 
 /** What the bus needs of the PostgreSQL driver (lib/databank/postgresql.ts). */
 export interface PgNotifier {
@@ -9,6 +9,8 @@ export interface PgNotifier {
 }
 
 export const REALTIME_CHANNEL = "pump_realtime";
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; batches stay below with room to spare. */
+export const NOTIFY_PAYLOAD_LIMIT = 7900;
 
 /**
  * Realtime updates across machines: every worker of every master on one
@@ -44,6 +46,12 @@ export class PgBus extends InProcessBus {
     this.db.notify(REALTIME_CHANNEL, payload).catch((err: unknown) => this.log.warn({ err, url: update.url }, "realtime publish failed"));
   }
 
+  override publishMany(updates: StreamUpdate[]): void {
+    for (const message of batchMessages(updates, NOTIFY_PAYLOAD_LIMIT)) {
+      this.db.notify(REALTIME_CHANNEL, JSON.stringify(message)).catch((err: unknown) => this.log.warn({ err, activity: message.activityId }, "realtime publish failed"));
+    }
+  }
+
   override close(): void {
     super.close();
     void this.ready.then(() => this.stop?.());
@@ -56,7 +64,6 @@ export class PgBus extends InProcessBus {
     } catch {
       return;
     }
-    const m = asRealtimeIpc(parsed);
-    if (m) this.deliver(m.update);
+    for (const u of realtimeUpdatesOf(parsed) ?? []) this.deliver(u);
   }
 }

@@ -143,7 +143,7 @@ export function attachRealtime(upgrades: UpgradeRoutes, deps: RealtimeDeps): Rea
     if (registry.following(update.url).length === 0) return;
     queue = queue.then(() => push(update)).catch((err: unknown) => log.warn({ err, url: update.url }, "realtime push failed"));
   });
-  const stopListening = deps.engine.onStreamUpdate((update) => deps.bus.publish(update));
+  const stopListening = deps.engine.onStreamUpdates((updates) => deps.bus.publishMany(updates));
 
   /** Sends the update to every follower of its URL that may see it; one read per distinct user. */
   const push = async (update: StreamUpdate): Promise<void> => {

@@ -12,8 +12,9 @@ bus.subscribe((update) => {
   process.send?.({ got: update });
 });
 process.on("message", (raw: unknown) => {
-  const m = raw as { do?: string; update?: never };
+  const m = raw as { do?: string; update?: never; updates?: never[] };
   if (m.do === "publish" && m.update) bus.publish(m.update);
+  else if (m.do === "publishMany" && m.updates) bus.publishMany(m.updates);
   else if (m.do === "count") process.send?.({ count: received });
   else if (m.do === "exit") process.exit(0);
 });

@@ -14,6 +14,8 @@ type Msg = Record<string, unknown>;
 interface Child {
   proc: ChildProcess;
   target: RelayTarget;
+  /** Realtime messages the master relayed from this child. */
+  relayed: number;
   next(match: (m: Msg) => boolean): Promise<Msg>;
 }
 
@@ -26,7 +28,10 @@ function spawnChild(id: number): Promise<Child> {
   const target: RelayTarget = { id, isConnected: () => proc.connected, send: (m) => proc.send(m as never) };
   proc.on("message", (raw) => {
     // The master's dispatch: realtime updates are relayed, the rest is for the test.
-    if (relayRealtime(target, raw, children.map((c) => c.target))) return;
+    if (relayRealtime(target, raw, children.map((c) => c.target))) {
+      child.relayed++;
+      return;
+    }
     const m = raw as Msg;
     const w = waiters.find((x) => x.match(m));
     if (w) {
@@ -37,6 +42,7 @@ function spawnChild(id: number): Promise<Child> {
   const child: Child = {
     proc,
     target,
+    relayed: 0,
     next(match) {
       const i = queue.findIndex(match);
       if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
@@ -63,7 +69,24 @@ test("an update published by one worker reaches every worker exactly once", asyn
   }
 });
 
+test("a fan-out's updates published together cross to the other workers in one message, each delivered once", async () => {
+  const [a, b] = await Promise.all([spawnChild(4), spawnChild(5)]);
+  const activityId = "http://example.test/api/activity/x2";
+  const updates = Array.from({ length: 500 }, (_, i) => ({ url: `http://example.test/api/user/f${i}/inbox`, activityId, uuid: "x2" }));
+  a.proc.send({ do: "publishMany", updates });
+  for (const w of [a, b]) {
+    const got: unknown[] = [];
+    for (let i = 0; i < updates.length; i++) got.push((await w.next((m) => "got" in m)).got);
+    assert.deepEqual(got, updates);
+    w.proc.send({ do: "count" });
+    // Workers 1-3 of the test above are still alive: what they were sent does not reach these two.
+    assert.deepEqual(await w.next((m) => "count" in m), { count: updates.length });
+  }
+  assert.equal(a.relayed, 1);
+});
+
 test("non-realtime messages are left to the master's own dispatch", () => {
   assert.equal(relayRealtime({ id: 1 }, { msg: "listening" }, []), false);
   assert.equal(relayRealtime({ id: 1 }, { cmd: "realtime-update", update: { url: 5 } }, []), false);
+  assert.equal(relayRealtime({ id: 1 }, { cmd: "realtime-update", activityId: "x", uuid: null, urls: [5] }, []), false);
 });
