@@ -32,13 +32,19 @@ export function userName(profile: AS, nickname: string): string {
   return typeof profile.displayName === "string" && profile.displayName !== "" ? profile.displayName : nickname;
 }
 
-/** Activity-stream filter: only what the viewer is a recipient of. */
-export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
-  if (viewerId === null) return publicFilter(ctx);
+/**
+ * Activity-stream filter: only what the viewer is a recipient of. The
+ * activities it lets through are left in `kept`, so the page that shows
+ * them does not read them a second time.
+ */
+export function recipientFilter(ctx: Ctx, viewerId: string | null, kept?: Map<string, AS>): Keep {
+  if (viewerId === null) return publicFilter(ctx, kept);
   const memo: RecipientMemo = new Map();
   return async (ids) => {
     const acts = await ctx.activities.getMany(ids);
-    return Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId, memo) : false)));
+    const flags = await Promise.all(ids.map((id) => (acts.has(id) ? isRecipient(ctx, acts.get(id)!, viewerId, memo) : false)));
+    if (kept) ids.forEach((id, i) => flags[i] && kept.set(id, acts.get(id)!));
+    return flags;
   };
 }
 
@@ -46,7 +52,7 @@ export function recipientFilter(ctx: Ctx, viewerId: string | null): Keep {
  * recipientFilter for nobody: public activities only. Those known not to
  * be public (ctx.hiddenFromPublic) are not read again.
  */
-function publicFilter(ctx: Ctx): Keep {
+function publicFilter(ctx: Ctx, kept?: Map<string, AS>): Keep {
   const known = ctx.hiddenFromPublic;
   let generation: Promise<number> | null = null;
   return async (ids) => {
@@ -56,7 +62,10 @@ function publicFilter(ctx: Ctx): Keep {
     return ids.map((id) => {
       const act = acts.get(id);
       if (!act) return false;
-      if (isPublic(act)) return true;
+      if (isPublic(act)) {
+        kept?.set(id, act);
+        return true;
+      }
       known.add(id, gen);
       return false;
     });
@@ -77,10 +86,12 @@ export async function activityPage(
   keep: Keep | undefined,
   opts: DecorateOptions,
   read: ReadOptions = {},
+  known?: Map<string, AS>,
 ): Promise<{ items: AS[]; total: number }> {
   const page = await readPage(stream, args, keep, read);
-  const found = await ctx.activities.getMany(page.ids);
-  const acts = page.ids.filter((id) => found.has(id)).map((id) => found.get(id)!);
+  // Activities the filter already read (`known`) are not read again.
+  const found = await ctx.activities.getMany(known ? page.ids.filter((id) => !known.has(id)) : page.ids);
+  const acts = page.ids.map((id) => known?.get(id) ?? found.get(id)).filter((a): a is AS => a !== undefined);
   return { items: await presentActivities(ctx, acts, opts), total: page.total };
 }
 
@@ -109,8 +120,10 @@ export async function userFeed(core: Core, nickname: string, kind: OutboxKind, q
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   const args = parsePageArgs(query);
-  const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId);
-  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer), read);
+  // Not when counting what is visible: that scans the whole stream.
+  const kept = read.visibleTotal ? undefined : new Map<string, AS>();
+  const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId, kept);
+  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer), read, kept);
   return activityCollection({
     displayName: `${OUTBOX_NAMES[kind]} ${userName(profile, nickname)}`,
     url: ctx.urls.makeURL(`/api/user/${nickname}/${kind}`),

@@ -12,6 +12,7 @@ import { relayRealtime } from "./realtime-relay";
 import { MasterMetrics } from "./master-metrics";
 import type { ForkReason, WorkerRecord } from "./records";
 import { RollingRestart, type RestartOutcome } from "./restart";
+import { workerExecArgv } from "./worker-heap";
 
 export interface MasterOptions {
   config: Readonly<PumpConfig>;
@@ -101,6 +102,7 @@ export class Master {
   async start(): Promise<void> {
     // Before the first fork; see the class comment.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
+    cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) });
     try {
       this.control = await openControlSocket(this.config.controlSocket, {
         version: () => this.opts.version,

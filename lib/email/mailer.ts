@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { PumpConfig } from "../config";
 
 /** One outgoing message: a text part and its HTML alternative. */
@@ -28,13 +28,19 @@ export type MailerConfig = Pick<
  * never), `smtptimeout` bounds connecting, greeting and each socket wait,
  * the EHLO name is `hostname`. One pooled connection: messages leave in
  * the order they were handed over, and a busy site reuses the connection.
+ *
+ * nodemailer is loaded with the first message, not at start: it costs every
+ * worker about 13 MB, and most workers of a site never send mail.
  */
 export function createMailer(config: MailerConfig): Mailer {
-  if (!config.smtpserver) throw new Error("createMailer needs smtpserver");
-  const transport = nodemailer.createTransport({
+  const host = config.smtpserver;
+  if (!host) throw new Error("createMailer needs smtpserver");
+  let transport: Promise<Transporter> | null = null;
+  let closed = false;
+  const open = (): Promise<Transporter> => (transport ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport({
     pool: true,
     maxConnections: 1,
-    host: config.smtpserver,
+    host,
     port: config.smtpport,
     secure: config.smtpusessl,
     ignoreTLS: !config.smtpusetls && !config.smtpusessl,
@@ -43,15 +49,18 @@ export function createMailer(config: MailerConfig): Mailer {
     connectionTimeout: config.smtptimeout,
     greetingTimeout: config.smtptimeout,
     socketTimeout: config.smtptimeout,
-  });
+  })));
   // smtpfrom may already carry a display name ("Site <no-reply@host>").
   const from = config.smtpfrom.includes("<") ? config.smtpfrom : { name: config.site, address: config.smtpfrom };
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      if (closed) throw new Error("The mailer is closed");
+      const t = await open();
+      await t.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
     },
     close() {
-      transport.close();
+      closed = true;
+      transport?.then((t) => t.close(), () => undefined);
     },
   };
 }

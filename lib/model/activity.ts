@@ -87,7 +87,8 @@ export class ActivityStore {
    * requests (lib/activity/hidden-from-public.ts) check it, in every worker.
    */
   async generation(): Promise<number> {
-    const n = await this.bank.find<number>(GENERATION_TYPE, ACTIVITY_GENERATION);
+    // readAll: no NoSuchThingError (and its stack) on a site where nothing was ever changed.
+    const n = (await this.bank.readAll<number>(GENERATION_TYPE, [ACTIVITY_GENERATION]))[ACTIVITY_GENERATION];
     return typeof n === "number" ? n : 0;
   }
 

@@ -5,6 +5,9 @@ import type { PageArgs } from "./paging";
 /** The databank type holding stream arrays. */
 export const STREAM_TYPE = "stream";
 
+/** The largest batch of ids a filtered page scan reads at once. */
+const MAX_SCAN_CHUNK = 1000;
+
 /**
  * An ordered stream of ids, read newest-first. Stored as one databank array
  * in arrival order (append is the cheap operation in every driver); item i
@@ -134,7 +137,12 @@ export class Stream {
     const total = await this.count();
     const want = args.count;
     if (want === 0) return { ids: [], total };
-    const chunk = Math.max(want * 2, 20);
+    // Chunks double as the scan goes on: a page far below hidden items
+    // (followers-only posts above public ones) costs a few reads, not one per 40.
+    let chunk = Math.max(want * 2, 20);
+    const grow = (): void => {
+      chunk = Math.min(chunk * 2, MAX_SCAN_CHUNK);
+    };
     const out: string[] = [];
     if (args.since !== undefined) {
       let pos = await this.positionOf(args.since, total);
@@ -145,6 +153,7 @@ export class Stream {
         const kept = ids.filter((_, i) => flags[i]);
         out.unshift(...kept.slice(Math.max(0, kept.length - (want - out.length))));
         pos = from;
+        grow();
       }
       return { ids: out, total };
     }
@@ -159,6 +168,7 @@ export class Stream {
         else out.push(ids[i]!);
       }
       pos += chunk;
+      grow();
     }
     return { ids: out, total };
   }

@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from "sharp";
+import type { Sharp, SharpOptions } from "sharp";
 import { BadRequestError, HttpError } from "../errors";
 import { IMAGE_FORMATS } from "./media-types";
 
@@ -23,7 +23,18 @@ export interface ProcessedImage {
   thumb: Dimensions | null;
 }
 
-const open = (file: string, animated: boolean): Sharp =>
+type SharpFn = (input: string, options?: SharpOptions) => Sharp;
+let loaded: Promise<SharpFn> | null = null;
+
+/**
+ * sharp (libvips) is loaded with the first upload, not at start: it adds
+ * about 19 MB to every worker, and most requests never touch an image.
+ */
+function loadSharp(): Promise<SharpFn> {
+  return (loaded ??= import("sharp").then((m) => m.default as SharpFn));
+}
+
+const open = (sharp: SharpFn, file: string, animated: boolean): Sharp =>
   // failOn "warning": a truncated or damaged file is refused, not half-decoded.
   sharp(file, { animated, limitInputPixels: MAX_PIXELS, failOn: "warning" });
 
@@ -42,6 +53,7 @@ function encode(img: Sharp, format: string, quality: number): Sharp {
  * Not an image we can read → 400; a kind we do not take (SVG, TIFF...) → 415.
  */
 export async function processImage(input: string, fullOut: (ext: string) => string, thumbOut: (ext: string) => string, avatar: boolean): Promise<ProcessedImage & { ext: string }> {
+  const sharp = await loadSharp();
   let format: string | undefined;
   let pages = 1;
   try {
@@ -56,14 +68,14 @@ export async function processImage(input: string, fullOut: (ext: string) => stri
   const ext = format === "jpeg" ? "jpg" : format;
   const animated = pages > 1;
   try {
-    const full = await encode(open(input, animated).autoOrient(), format, 90).toFile(fullOut(ext));
+    const full = await encode(open(sharp, input, animated).autoOrient(), format, 90).toFile(fullOut(ext));
     const fullSize = { width: full.width, height: animated && full.pageHeight ? full.pageHeight : full.height };
     let thumb: Dimensions | null = null;
     if (avatar) {
-      const t = await encode(open(fullOut(ext), animated).resize(AVATAR_SIZE, AVATAR_SIZE, { fit: "cover", position: "centre" }), format, 90).toFile(thumbOut(ext));
+      const t = await encode(open(sharp, fullOut(ext), animated).resize(AVATAR_SIZE, AVATAR_SIZE, { fit: "cover", position: "centre" }), format, 90).toFile(thumbOut(ext));
       thumb = { width: t.width, height: animated && t.pageHeight ? t.pageHeight : t.height };
     } else if (Math.max(fullSize.width, fullSize.height) > THUMB_SIZE) {
-      const t = await encode(open(fullOut(ext), animated).resize(THUMB_SIZE, THUMB_SIZE, { fit: "inside" }), format, 80).toFile(thumbOut(ext));
+      const t = await encode(open(sharp, fullOut(ext), animated).resize(THUMB_SIZE, THUMB_SIZE, { fit: "inside" }), format, 80).toFile(thumbOut(ext));
       thumb = { width: t.width, height: animated && t.pageHeight ? t.pageHeight : t.height };
     }
     return { mime, ext, full: fullSize, thumb };
