@@ -190,9 +190,9 @@ function report(phases: Phase[], o: { workers: number; connections: number; rest
     "",
     `Restarts: ${o.restartTimes.length}, each replacing all ${o.workers} workers one by one; time per restart (start to ` +
       `complete) mean ${(mean / 1000).toFixed(1)} s, min ${(Math.min(...o.restartTimes) / 1000).toFixed(1)} s, ` +
-      `max ${(Math.max(...o.restartTimes) / 1000).toFixed(1)} s. During a restart one worker fewer serves (the ` +
-      "replacement is forked once the old one has drained), and the new worker loads the code while the others serve: " +
-      "on a machine with few cores both show in the latency.",
+      `max ${(Math.max(...o.restartTimes) / 1000).toFixed(1)} s. Each replacement is forked, warms up and ` +
+      "listens before its old worker drains (never a worker short), but it loads the code while the others serve: " +
+      "on a machine with few cores that shows in the latency.",
     "",
     "Pausing keep-alive clients during the restarts (4 loops each of Node's http agent and undici, a pause of 0–1,000 ms " +
       "before each request on the kept-alive connections, OAuth-signed `GET /api/user/:nickname`):",

@@ -34,6 +34,19 @@ export function createRouters(ctx: RouterContext): { routers: Router[]; fastRout
     nickname ? { nickname, personId: engine.personId(nickname) } : ANONYMOUS;
   const webfinger = createWebfingerRouter(ctx);
   const apiUser = createApiUserRouter(ctx, auth);
+  // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
+  const users = createUsersRouter(ctx, {
+    auth,
+    // Registration posts the join, the welcome note and the four lists (api.md §4).
+    afterRegister: async (user, client) => {
+      await engine.afterRegister(user, client ? clientAsObject(client) : null);
+    },
+    afterDelete: (nickname) => engine.forgetUser(nickname),
+    // User JSON shows the stored person with its feed counts (api.md §5).
+    expandProfile: async (user, viewer) =>
+      (await engine.profileOf(user.nickname)) ? engine.getProfile(user.nickname, viewerOf(viewer)) : localProfile(user, ctx.urls),
+  });
+
   const routers = [
     // /favicon.ico and /shared/*.js: no session, and before /:nickname takes them.
     createSiteFilesRouter(ctx),
@@ -47,18 +60,7 @@ export function createRouters(ctx: RouterContext): { routers: Router[]; fastRout
     // Registration verifies Dialback headers (federation.md §3-4); /api/dialback answers peers' checks.
     createClientRegisterRouter(ctx, { dialback: ctx.federation.verifyDialback }),
     createDialbackRouter(ctx),
-    // /api/users, /api/user/:nickname, /api/whoami: before any /api/:type/:uuid route.
-    createUsersRouter(ctx, {
-      auth,
-      // Registration posts the join, the welcome note and the four lists (api.md §4).
-      afterRegister: async (user, client) => {
-        await engine.afterRegister(user, client ? clientAsObject(client) : null);
-      },
-      afterDelete: (nickname) => engine.forgetUser(nickname),
-      // User JSON shows the stored person with its feed counts (api.md §5).
-      expandProfile: async (user, viewer) =>
-        (await engine.profileOf(user.nickname)) ? engine.getProfile(user.nickname, viewerOf(viewer)) : localProfile(user, ctx.urls),
-    }),
+    users,
     // Uploads (only with enableUploads): /api/user/:nickname/uploads, /uploads/…, and the web
     // upload forms, whose multipart bodies the web router's CSRF check cannot read.
     createUploadsRouter(ctx, { auth, web }),
@@ -74,6 +76,6 @@ export function createRouters(ctx: RouterContext): { routers: Router[]; fastRout
     createWebRouter(ctx, { web, auth }),
   ];
   // The fast lane's routers (lib/http/fast-lane.ts): the very instances above, for the
-  // requests no router before them takes (profiles and WebFinger, GET, no cookie).
-  return { routers, fastRouters: [webfinger, apiUser] };
+  // requests no router before them takes (users, profiles and WebFinger; GET, no cookie).
+  return { routers, fastRouters: [webfinger, users, apiUser] };
 }

@@ -64,7 +64,7 @@ export async function runWorkerProcess(argv: string[], env: Record<string, strin
   }
   log = createLogger(config);
   try {
-    running = await startWorker(config, log, { metricsSource: metricsClient.source });
+    running = await startWorker(config, log, { metricsSource: metricsClient.source, warmUp: true });
     serving = running;
   } catch (err) {
     if (!(err instanceof StartupError)) throw err;

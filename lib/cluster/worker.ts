@@ -17,6 +17,8 @@ import { PgBus, type PgNotifier } from "../web/realtime/pg-bus";
 import { PluginHost } from "../plugins/host";
 import { WorkerMetrics } from "../metrics/worker-metrics";
 import type { MetricsSource } from "../metrics/serve";
+import { UrlMaker } from "../url-maker";
+import { warmUp } from "./warm-up";
 
 /** A running app server: its listening sockets, its bank, and how to stop it. */
 export interface RunningWorker {
@@ -66,7 +68,12 @@ export class StartupError extends Error {
 export async function startWorker(
   config: Readonly<PumpConfig>,
   log: Logger,
-  opts: { now?: () => number; metricsSource?: MetricsSource } = {},
+  opts: {
+    now?: () => number;
+    metricsSource?: MetricsSource;
+    /** Answer a few requests privately before listening (lib/cluster/warm-up.ts): cluster workers. */
+    warmUp?: boolean;
+  } = {},
 ): Promise<RunningWorker> {
   const tls = config.key ? readTls(config) : null;
   // Plugins first: they may add types to the schema the bank opens with.
@@ -101,6 +108,7 @@ export async function startWorker(
     startRealtime(upgrades, app, { bank, log, connections: realtime, bus });
   }
 
+  if (opts.warmUp) await warmUp(app, new UrlMaker(config).host, log);
   let port: number;
   let bouncePort: number | null = null;
   try {

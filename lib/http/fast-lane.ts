@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Express } from "express";
 
-/** `GET /api/user/:nickname/profile` for a plain nickname (anything else takes the full stack). */
-const PROFILE_PATH = /^\/api\/user\/[A-Za-z0-9._-]{1,64}\/profile$/;
+/** `GET /api/user/:nickname[/profile]` for a plain nickname (anything else takes the full stack). */
+const USER_PATH = /^\/api\/user\/[A-Za-z0-9._-]{1,64}(\/profile)?$/;
 const WEBFINGER_PATH = "/.well-known/webfinger";
 
 /**
- * Whether a request may take the fast lane: a GET of a profile or of
+ * Whether a request may take the fast lane: a GET of a user, a profile or
  * WebFinger, with no body and no cookie. For such a request nothing between
  * the front middlewares and its router acts in the full app: the body
  * parsers see no body, static files have no `api` or `.well-known` entry,
@@ -21,7 +21,7 @@ export function fastLaneAccepts(req: IncomingMessage): boolean {
   const url = req.url ?? "";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
-  return path === WEBFINGER_PATH || PROFILE_PATH.test(path);
+  return path === WEBFINGER_PATH || USER_PATH.test(path);
 }
 
 /**

@@ -64,6 +64,9 @@ test("SIGUSR2 replaces every worker under load without a single failed request",
     for (const pid of after) assert.ok(!before.includes(pid), `worker ${pid} is new`);
     assert.deepEqual([...after].sort(), replaced.map((r) => r.pid).sort());
     assert.equal(c.logs().filter(isEvent("restart-step")).length, 3);
+    // Each replacement listened before its old worker was asked to stop: never a worker short.
+    const steps = c.logs().filter((l) => ["restart-step", "restart-step-complete", "restart-step-exit"].includes(l.event as string)).map((l) => l.event);
+    assert.deepEqual(steps, Array(3).fill(["restart-step", "restart-step-complete", "restart-step-exit"]).flat());
     assert.equal(c.logs().filter(isEvent("worker-died")).length, 0, "no worker crashed");
 
     // The code now on disk serves: old version before, new version after.

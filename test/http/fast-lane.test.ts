@@ -83,7 +83,9 @@ test("the fast lane takes only bodiless, cookieless GETs of profiles and WebFing
   assert.equal(fastLaneAccepts(req("GET", "/api/user/alice/profile", { cookie: "a=b" })), false);
   assert.equal(fastLaneAccepts(req("GET", "/api/user/alice/profile", { "content-length": "0" })), false);
   assert.equal(fastLaneAccepts(req("GET", "/api/user/alice/profile", { "transfer-encoding": "chunked" })), false);
+  assert.equal(fastLaneAccepts(req("GET", "/api/user/alice")), true);
   assert.equal(fastLaneAccepts(req("GET", "/api/user/alice/feed")), false);
+  assert.equal(fastLaneAccepts(req("GET", "/api/users")), false);
   assert.equal(fastLaneAccepts(req("GET", "/api/user/al%69ce/profile")), false);
   assert.equal(fastLaneAccepts(req("GET", "/.well-known/host-meta")), false);
 });
@@ -138,6 +140,16 @@ test("profile: the fast lane answers the full stack's bytes, 2- and 3-legged", a
   assert.equal((await assertSameAnswer(PROFILE)).status, 401);
   const forged = () => [signed(PROFILE).replace(/oauth_signature="[^"]*"/, 'oauth_signature="forged"')];
   assert.equal((await assertSameAnswer(PROFILE, forged)).status, 400);
+});
+
+test("user: the fast lane answers the full stack's bytes", async () => {
+  const path = "/api/user/alice";
+  const ok = await assertSameAnswer(path, () => [signed(path)]);
+  assert.equal(ok.status, 200);
+  assert.equal((JSON.parse(ok.body.toString()) as { nickname: string }).nickname, "alice");
+  assert.equal((await assertSameAnswer(path, () => [signed(path, alice.token)])).status, 200);
+  assert.equal((await assertSameAnswer("/api/user/nobody", () => [signed("/api/user/nobody")])).status, 404);
+  assert.equal((await assertSameAnswer(path)).status, 401);
 });
 
 test("profile: a replayed nonce is refused on the fast lane", async () => {
