@@ -33,6 +33,8 @@ export interface ApexPeer {
   outbox(name: string, activity: Record<string, unknown>): Promise<string>;
   /** `name`'s inbox as apex serves it to its owner (newest first, JSON-LD compacted). */
   inbox(name: string): Promise<any[]>;
+  /** Every delivery apex made, with the status it was answered. */
+  deliveries: { address: string; status: number; activity: any; answer: string }[];
   /** Activities apex's inbox pipeline accepted ('apex-inbox' events), in order. */
   received: { recipient: string; activity: any }[];
   close(): Promise<void>;
@@ -78,8 +80,13 @@ export async function startApexPeer(): Promise<ApexPeer> {
   const requestObject = apex.requestObject;
   apex.requestObject = (id: string) => (isLoopback(id) ? requestObject(id) : Promise.reject(new Error(`apex test peer: will not fetch ${id}`)));
   const deliver = apex.deliver;
-  apex.deliver = (actorId: string, body: string, address: string, key: string) =>
-    isLoopback(address) ? deliver(actorId, body, address, key) : Promise.reject(new Error(`apex test peer: will not deliver to ${address}`));
+  const deliveries: ApexPeer["deliveries"] = [];
+  apex.deliver = async (actorId: string, body: string, address: string, key: string) => {
+    if (!isLoopback(address)) throw new Error(`apex test peer: will not deliver to ${address}`);
+    const res = await deliver(actorId, body, address, key);
+    deliveries.push({ address, status: res.statusCode, activity: JSON.parse(body), answer: String(res.body ?? "") });
+    return res;
+  };
 
   for (const name of NAMES) await store.saveObject(await apex.createActor(name, name.toUpperCase(), `${name} on apex`));
 
@@ -121,6 +128,7 @@ export async function startApexPeer(): Promise<ApexPeer> {
     apex,
     store,
     received,
+    deliveries,
     actor: (name) => `${base}/u/${name}`,
     async outbox(name, activity) {
       const res = await fetch(`${base}/u/${name}/outbox`, {
