@@ -177,4 +177,15 @@ describe("ActivityPub with an activitypub-express peer", () => {
     const refused = ours.filter((d) => (d.status < 200 || d.status >= 300) && d.activity.object?.type).map((d) => `${d.activity.type} ${d.activity.object?.type ?? ""}: ${d.status} ${d.answer}`);
     assert.deepEqual(refused, []);
   });
+
+  it("refuses requests apex signed with another key, or for another actor", async () => {
+    const inbox = `${api.server.url}/api/ap/users/alice/inbox`;
+    const keyOf = async (actor: string) => (await peer.store.getObject(actor, true))!._meta.privateKey as string;
+    const like = (n: number, actor: string) => JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: `${peer.base}/s/refused${n}`, type: "Like", actor, object: `${api.server.url}/api/note/none` });
+    // apex's own signer (request + http-signature), as it delivers.
+    const forged = await peer.apex.deliver(bob, like(1, bob), inbox, await keyOf(carol));
+    assert.equal(forged.statusCode, 401, "signed with carol's key as bob");
+    const mismatch = await peer.apex.deliver(bob, like(2, carol), inbox, await keyOf(bob));
+    assert.equal(mismatch.statusCode, 403, "bob's signature on carol's activity");
+  });
 });
