@@ -169,6 +169,18 @@ describe("ActivityPub with an activitypub-express peer", () => {
     assert.equal(await apexGot("bob", created("followers after undo")), undefined);
   });
 
+  it("undo follow from here stops apex's delivery", async () => {
+    const followers = `${bob}/followers`;
+    assert.ok(peer.store.collectionItems(followers).some((f) => f.actor[0] === us("alice")));
+    await api.ok(alice.creds, "POST", "/api/user/alice/feed", { verb: "stop-following", object: { id: bob, objectType: "person" }, to: [{ id: bob, objectType: "person" }] });
+    // apex honours an Undo only when it names the Follow's id.
+    await eventually("alice gone from bob's apex followers", () => !peer.store.collectionItems(followers).some((f) => f.actor[0] === us("alice")));
+    await peer.outbox("bob", { type: "Create", to: [followers], object: { type: "Note", content: "bob's followers only" } });
+    await peer.outbox("bob", { type: "Create", to: [us("alice")], object: { type: "Note", content: "bob's marker" } });
+    await eventually("bob's marker here", async () => (await inboxOf(alice)).some((a) => a.object?.content === "bob's marker"));
+    assert.ok(!(await inboxOf(alice)).some((a) => a.object?.content === "bob's followers only"));
+  });
+
   it("accepts every delivery apex made, its Updates of its collections included", async () => {
     const ours = peer.deliveries.filter((d) => d.address.startsWith(api.server.url));
     assert.ok(ours.some((d) => d.activity.type === "Update" && d.activity.object?.type === "OrderedCollection"), "apex announced a collection change");
