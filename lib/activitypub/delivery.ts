@@ -92,6 +92,22 @@ export class ApDelivery implements RemoteDelivery {
     void this.opts.jobs.runNow(job.id).catch(() => undefined);
   }
 
+  /**
+   * pump.io keeps no link from a stop-following to the follow it ends, and some
+   * peers (activitypub-express) only honour an Undo naming the Follow's id: the
+   * id of each Follow sent is kept (apfollow) and given to the Undo's Follow.
+   */
+  private async linkUndoToFollow(body: AS): Promise<void> {
+    const bank = this.opts.ctx.bank;
+    if (body.type === "Follow" && typeof body.id === "string") {
+      const key = `${body.actor} ${body.object}`;
+      await bank.save("apfollow", key, { key, activity: body.id });
+    } else if (body.type === "Undo" && isPlainObject(body.object) && body.object.type === "Follow" && !body.object.id) {
+      const found = await bank.find<{ activity: string }>("apfollow", `${body.object.actor} ${body.object.object}`);
+      if (found) body.object = { id: found.activity, ...body.object };
+    }
+  }
+
   private async run(p: ApDeliverPayload): Promise<void> {
     const { ctx, log } = this.opts;
     let body = p.body ?? null;
@@ -101,6 +117,7 @@ export class ApDelivery implements RemoteDelivery {
       body = activityToAs2(this.ids, forRemote(await presentActivity(ctx, stored, { viewerId: p.recipient ?? null })));
     }
     if (!body) return;
+    await this.linkUndoToFollow(body);
     const key = await actorKey(ctx.bank, p.nick);
     const res = await signedRequest(this.opts.fetcher, { key, keyId: this.ids.keyId(p.nick) }, p.inbox, { method: "POST", body: JSON.stringify(body) });
     if (res.status < 200 || res.status >= 300) throw new Error(`${p.inbox} answered ${res.status}: ${res.text().slice(0, 200)}`);

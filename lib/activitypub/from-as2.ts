@@ -2,6 +2,7 @@ import { BadRequestError } from "../errors";
 import { isPlainObject, type AS } from "../model/as";
 import type { ApIds } from "./ids";
 
+const COLLECTION_TYPES = ["Collection", "OrderedCollection", "CollectionPage", "OrderedCollectionPage"];
 const OBJECT_TYPES: Record<string, string> = { Note: "note", Article: "article", Image: "image", Video: "video", Audio: "audio", Page: "article", Question: "note" };
 
 /** The id of an AS2 reference (a string or an object with an id). */
@@ -69,6 +70,10 @@ export function activityFromAs2(ids: ApIds, a: AS): AS | null {
     case "Create":
     case "Update":
       if (!isPlainObject(obj)) throw new BadRequestError(`${a.type} needs an embedded object`);
+      // activitypub-express sends an Update of its collections (followers...) and of
+      // activities (their likes/shares counts) after each change: nothing of ours to
+      // update, so accepted and ignored.
+      if (a.type === "Update" && (COLLECTION_TYPES.includes(String(obj.type)) || refId(obj.actor))) return null;
       if (base.to.length === 0 && base.cc.length === 0) {
         base.to = addresses(ids, obj.to);
         base.cc = addresses(ids, obj.cc);

@@ -54,6 +54,20 @@ async function recipientsOf(deps: InboxDeps, a: AS, actor: string, followersUrl:
 }
 
 /**
+ * activitypub-express likes and announces activities, not objects: its Like
+ * of one of our posts names our Create (post) activity. Such a Like,
+ * Announce (or their Undo) counts on the activity's object, as a Like of
+ * the note would.
+ */
+async function likedActivityToObject(deps: InboxDeps, as1: AS): Promise<void> {
+  if (!["favorite", "share", "unfavorite", "unshare"].includes(as1.verb) || !isPlainObject(as1.object)) return;
+  const id = as1.object.id;
+  if (typeof id !== "string" || !id.startsWith(deps.ids.urls.makeURL("/api/activity/"))) return;
+  const act = await deps.engine.ctx.activities.get(id);
+  if (act && isPlainObject(act.object) && typeof act.object.id === "string") as1.object = { id: act.object.id, objectType: act.object.objectType ?? "note" };
+}
+
+/**
  * One signed POST to an ActivityPub inbox (a person's, or the shared one
  * when `nick` is null): the signer must be the activity's actor (403
  * otherwise), blocked servers and people get 403, the activity is turned
@@ -72,6 +86,7 @@ export async function receiveInbox(deps: InboxDeps, nick: string | null, body: u
   if (await receiveRelationship({ ctx: deps.engine.ctx, ids: deps.ids }, body, actor)) return;
   const as1 = activityFromAs2(deps.ids, body);
   if (!as1) return;
+  await likedActivityToObject(deps, as1);
   const nicks = nick ? [nick] : await recipientsOf(deps, body, actor, remote.followers);
   const principal = { kind: "host" as const, id: `${new URL(actor).origin}/` };
   for (const n of nicks) await deps.engine.receiveRemote(n, structuredClone(as1), principal);
