@@ -13,6 +13,7 @@ import { fetchActor, knownActor, type RemoteActor } from "./remote-actors";
 import { signedRequest } from "./signatures";
 import { signedDocumentLoader, type DocumentLoader } from "./signed-fetch";
 import { isBlockedBy } from "./relationships";
+import { PermanentJobError, refusedForGood } from "../queue/retry";
 
 /** The job kind of one ActivityPub delivery: one activity to one (shared) inbox. */
 export const AP_DELIVER_JOB = "ap-deliver";
@@ -120,7 +121,11 @@ export class ApDelivery implements RemoteDelivery {
     await this.linkUndoToFollow(body);
     const key = await actorKey(ctx.bank, p.nick);
     const res = await signedRequest(this.opts.fetcher, { key, keyId: this.ids.keyId(p.nick) }, p.inbox, { method: "POST", body: JSON.stringify(body) });
-    if (res.status < 200 || res.status >= 300) throw new Error(`${p.inbox} answered ${res.status}: ${res.text().slice(0, 200)}`);
+    if (res.status < 200 || res.status >= 300) {
+      const message = `${p.inbox} answered ${res.status}: ${res.text().slice(0, 200)}`;
+      // A peer that refuses the activity itself (400, 403, 404, 410...) refuses it every time: parked at once.
+      throw refusedForGood(res.status) ? new PermanentJobError(message) : new Error(message);
+    }
     log.debug({ activity: body.id, inbox: p.inbox }, "delivered by ActivityPub");
   }
 }

@@ -6,6 +6,7 @@ import { presentActivity } from "../activity/present";
 import { hostOfId } from "../activity/remote-principal";
 import type { Job, JobQueue } from "../queue/job-queue";
 import { HostLimiter } from "./host-limiter";
+import { refusedForGood } from "../queue/retry";
 
 /** The job kind of one delivery: one activity to one remote inbox. */
 export const FEDERATE_JOB = "federate";
@@ -40,11 +41,17 @@ export interface PeerClient {
   postAs(actorId: string, inbox: string, body: AS): Promise<PeerAnswer>;
 }
 
-/** A delivery the peer refused or that did not get through; the job is retried, then parked. */
+/**
+ * A delivery the peer refused or that did not get through; the job is
+ * retried, then parked, or parked at once when the peer refused it for
+ * good (`permanent`: a 4xx such as 400, 403, 404 or 410; see refusedForGood).
+ */
 export class DeliveryError extends Error {
+  readonly permanent: boolean;
   constructor(message: string, readonly status: number | null) {
     super(message);
     this.name = "DeliveryError";
+    this.permanent = status !== null && refusedForGood(status);
   }
 }
 

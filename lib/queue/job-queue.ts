@@ -4,7 +4,7 @@ import type { Logger } from "../log";
 import { LeaseClaimer, type Claim, type Claimer } from "./claims";
 import type { Job } from "./job";
 import { PgClaimer, pgQueryOf } from "./pg-claim";
-import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from "./retry";
+import { DEFAULT_RETRY, isPermanentFailure, retryDelay, type RetryPolicy } from "./retry";
 import { JOB_TYPE } from "./schema";
 
 export type { Job };
@@ -222,12 +222,14 @@ export class JobQueue {
     const { job } = claim;
     const attempts = job.attempts + 1;
     const lastError = failure instanceof Error ? failure.message : String(failure);
-    const parked = attempts >= this.retry.maxAttempts;
+    const permanent = isPermanentFailure(failure);
+    const parked = permanent || attempts >= this.retry.maxAttempts;
     const due = parked ? job.due : this.now() + retryDelay(this.retry, attempts);
     const next: Job = { ...job, attempts, lastError, state: parked ? "parked" : "ready", due, ...(parked ? { parkedAt: this.now() } : {}) };
     await claim.reschedule(next);
     if (parked) {
-      this.log.error({ job: job.id, kind: job.kind, attempts, lastError }, "job parked after its last attempt; see the parked jobs (pumpctl jobs)");
+      const why = permanent ? "job parked: retrying cannot mend this failure" : "job parked after its last attempt";
+      this.log.error({ job: job.id, kind: job.kind, attempts, lastError }, `${why}; see the parked jobs (pumpctl jobs)`);
     } else {
       this.log.warn({ job: job.id, kind: job.kind, attempts, retryInMs: due - this.now(), lastError }, "job failed; will retry");
     }

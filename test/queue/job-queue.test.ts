@@ -5,7 +5,7 @@ import path from "node:path";
 import { once } from "node:events";
 import { silentLogger } from "../../lib/log";
 import { JobQueue } from "../../lib/queue/job-queue";
-import { retryDelay, DEFAULT_RETRY } from "../../lib/queue/retry";
+import { retryDelay, DEFAULT_RETRY, PermanentJobError, refusedForGood } from "../../lib/queue/retry";
 import { JOB_TYPE } from "../../lib/queue/schema";
 import { connect, sharedFile } from "./support";
 
@@ -123,6 +123,34 @@ test("failures retry with exponential backoff and jitter, then park with a log l
   assert.equal(await q.depth(), 0);
   assert.equal(await q.retryParked("f"), true);
   assert.equal(await q.depth(), 1);
+});
+
+test("a failure that retrying cannot mend parks the job at once, with a log line; it can still be retried by hand", async (t) => {
+  const shared = sharedFile();
+  t.after(shared.remove);
+  const bank = await connect(shared.file);
+  t.after(() => bank.disconnect());
+  const lines: string[] = [];
+  const spy = Object.assign(Object.create(silentLogger()), { warn: (_o: unknown, msg: string) => lines.push(`warn: ${msg}`), error: (_o: unknown, msg: string) => lines.push(`error: ${msg}`) });
+  const q = new JobQueue(bank, spy, { retry: { baseDelayMs: 1_000, maxDelayMs: 4_000, maxAttempts: 12 } });
+  let attempts = 0;
+  q.handle("refused", async () => {
+    attempts++;
+    throw new PermanentJobError("https://peer.example/inbox answered 400: bad activity");
+  });
+  await q.add("refused", "r", {});
+  await q.runNow("r");
+  assert.equal(attempts, 1);
+  const parked = await q.parked();
+  assert.deepEqual(parked.map((j) => [j.id, j.attempts]), [["r", 1]]);
+  assert.ok(lines.some((l) => /^error: job parked: retrying cannot mend/.test(l)), lines.join("\n"));
+  assert.equal(await q.retryParked("r"), true);
+  assert.equal(await q.depth(), 1);
+});
+
+test("which peer answers are refusals for good", () => {
+  for (const s of [400, 403, 404, 410, 413, 422]) assert.equal(refusedForGood(s), true, String(s));
+  for (const s of [200, 202, 401, 408, 425, 429, 500, 502, 503]) assert.equal(refusedForGood(s), false, String(s));
 });
 
 test("retry delays stay under the cap and are spread by jitter", () => {
