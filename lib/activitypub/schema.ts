@@ -7,5 +7,7 @@ export const ACTIVITYPUB_SCHEMA: Schema = {
   /** A remote ActivityPub actor we met: its inboxes, so delivery knows it speaks ActivityPub. */
   apactor: { pkey: "id", fields: ["inbox", "sharedInbox", "followers", "preferredUsername", "host", "fetched"], indices: ["host"] },
   /** A signature already accepted (replays are refused), by its hash. */
+  /** A remote ActivityPub follower of a local group (lib/activitypub/group-actor.ts), by "<group> <actor>". */
+  apgroupfollower: { pkey: "key", fields: ["group", "actor", "inbox", "created"], indices: ["group"] },
   apseen: { pkey: "key", fields: ["created"], indices: [] },
 };
