@@ -55,7 +55,12 @@ export async function signedRequest(fetcher: SafeFetcher, signer: Signer, url: s
     if (!known) memory.remember(host, first);
     return res;
   }
-  if (known || (res.status !== 400 && res.status !== 401)) return res;
+  if (res.status !== 400 && res.status !== 401) return res;
+  if (known) {
+    // The host changed its mind (an upgrade, a new key): the next attempt (the queue retries) knocks afresh.
+    memory.forget(host);
+    return res;
+  }
   const second = otherSpec(first);
   const again = await sendSigned(fetcher, signer, url, init, second);
   if (again.status >= 200 && again.status < 300) memory.remember(host, second);
