@@ -97,10 +97,11 @@ type DocumentLoader = ReturnType<typeof documentLoaderOf>;
  * worker (bounded), fetched again on `refresh`.
  */
 function keyLookupOf(documentLoader: DocumentLoader) {
-  const cache = new Map<string, FoundKey>();
+  const cache = new Map<string, FoundKey & { at: number }>();
   return async (keyId: string, refresh: boolean): Promise<FoundKey | null> => {
     const cached = cache.get(keyId);
-    if (cached && !refresh) return cached;
+    // A key fetched a minute ago is fresh enough: a forged signature costs no second fetch.
+    if (cached && (!refresh || Date.now() - cached.at < 60_000)) return cached;
     if (!cached && refresh) return null;
     let doc: unknown;
     let docUrl: string;
@@ -122,8 +123,9 @@ function keyLookupOf(documentLoader: DocumentLoader) {
       found = { publicKeyPem: doc.publicKeyPem, owner: doc.owner };
     }
     if (!found) return null;
-    if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
-    cache.set(keyId, found);
+    if (cache.size >= 1000 && !cache.has(keyId)) cache.delete(cache.keys().next().value!);
+    cache.delete(keyId);
+    cache.set(keyId, { ...found, at: Date.now() });
     return found;
   };
 }
