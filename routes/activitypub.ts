@@ -81,6 +81,26 @@ export function createActivityPubRouter(ctx: RouterContext): Router {
     }),
   );
 
+  // Local groups as Group actors: the group's own id, answered as AS2 when asked for it (lib/activitypub/group-actor.ts).
+  router.get(
+    "/api/group/:uuid",
+    asyncHandler(async (req: Request, res: Response, next: NextFunction) => {
+      if (!prefersAS2(req.get("accept"))) return next();
+      const doc = await ap.groupActor(req.params.uuid!);
+      if (!doc) return next();
+      res.vary("Accept");
+      sendAp(res, doc);
+    }),
+  );
+  router.get(
+    "/api/ap/groups/:uuid/:kind(outbox|followers)",
+    asyncHandler(async (req, res) => {
+      const doc = await ap.groupCollection(req.params.uuid!, req.params.kind as "outbox" | "followers");
+      if (!doc) throw new NotFoundError(`No such group: ${req.params.uuid}`);
+      sendAp(res, doc);
+    }),
+  );
+
   const inbox = (nick: string | null) =>
     asyncHandler(async (req: Request, res: Response) => {
       if (nick === null && req.params.nickname) await requireUser(req.params.nickname);
@@ -95,5 +115,7 @@ export function createActivityPubRouter(ctx: RouterContext): Router {
     });
   router.post("/api/ap/users/:nickname/inbox", inbox(null));
   router.post("/api/ap/inbox", inbox(null));
+  // A group's inbox is the shared inbox's equal: the activity names the group.
+  router.post("/api/ap/groups/:uuid/inbox", inbox(null));
   return router;
 }

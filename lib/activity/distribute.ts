@@ -9,6 +9,8 @@ import { addressesOf, followersIdOf, isLocalList } from "./visibility";
 export interface RemoteDelivery {
   /** Sends the activity (bto/bcc already removed) to remote persons/groups. */
   deliver(activity: AS, recipients: AS[]): Promise<void>;
+  /** An activity (bto/bcc removed) posted to local groups: their remote followers get it from the group (ActivityPub's Announce). */
+  postedToGroups?(activity: AS, groupIds: string[]): Promise<void>;
 }
 
 /** Who an activity goes to, once addresses are resolved (§7). */
@@ -195,6 +197,7 @@ export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | nul
   const r = await resolveRecipients(ctx, act);
   await placeInInboxes(ctx, r.local, act);
   for (const g of r.groups) await placeInGroupInbox(ctx, g, act);
+  if (r.groups.length > 0 && remote?.postedToGroups) await remote.postedToGroups(forRemote(act), r.groups);
   if (r.remote.length > 0) {
     if (remote) await remote.deliver(forRemote(act), r.remote);
     else ctx.log.debug({ activity: act.id, remote: r.remote.length }, "no remote delivery configured");

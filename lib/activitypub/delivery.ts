@@ -14,6 +14,7 @@ import { signedRequest } from "./signatures";
 import { signedDocumentLoader, type DocumentLoader } from "./signed-fetch";
 import { isBlockedBy } from "./relationships";
 import { PermanentJobError, refusedForGood } from "../queue/retry";
+import { groupAnnounce, groupFollowers, groupKeyName, groupUuidOf } from "./group-actor";
 
 /** The job kind of one ActivityPub delivery: one activity to one (shared) inbox. */
 export const AP_DELIVER_JOB = "ap-deliver";
@@ -26,6 +27,10 @@ export interface ApDeliverPayload {
   /** the recipient whose view of the activity is sent */
   recipient?: string;
   body?: AS;
+  /** sign with this key instead of the person's (a group's: see group-actor.ts) */
+  signAs?: { keyName: string; keyId: string };
+  /** send the stored activity wrapped in an Announce by this local group (its uuid) */
+  announceBy?: string;
 }
 
 export interface ApDeliveryOptions {
@@ -86,9 +91,35 @@ export class ApDelivery implements RemoteDelivery {
     for (const [inbox, recipient] of byInbox) await this.enqueue({ nick, inbox, activity: activity.id, recipient });
   }
 
+  /**
+   * Posted to local groups: each group's ActivityPub followers get the
+   * activity as an Announce by the group, one job per (shared) inbox.
+   */
+  async postedToGroups(activity: AS, groupIds: string[]): Promise<void> {
+    if (typeof activity.id !== "string" || !activityToAs2(this.ids, activity)) return;
+    for (const groupId of groupIds) {
+      const uuid = groupUuidOf(this.ids, groupId);
+      if (!uuid) continue;
+      const byInbox = new Map<string, string>();
+      for (const f of await groupFollowers(this.opts.ctx.bank, groupId)) if (!byInbox.has(f.inbox)) byInbox.set(f.inbox, f.actor);
+      for (const [inbox, recipient] of byInbox) {
+        await this.enqueue({ nick: groupKeyName(uuid), inbox, activity: activity.id, recipient, announceBy: uuid, signAs: this.groupSigner(uuid) });
+      }
+    }
+  }
+
+  private groupSigner(uuid: string): { keyName: string; keyId: string } {
+    return { keyName: groupKeyName(uuid), keyId: `${this.opts.ctx.urls.makeURL(`/api/group/${uuid}`)}#main-key` };
+  }
+
+  /** Queues a body signed by a local group's key to one inbox. */
+  sendAsGroup(uuid: string, inbox: string, body: AS): Promise<void> {
+    return this.enqueue({ nick: groupKeyName(uuid), inbox, body, signAs: this.groupSigner(uuid) });
+  }
+
   /** Queues one delivery and starts it now (the queue retries it if this attempt fails). */
   async enqueue(p: ApDeliverPayload): Promise<void> {
-    const key = p.activity ?? (typeof p.body?.id === "string" ? p.body.id : JSON.stringify(p.body));
+    const key = (p.announceBy ? `announce ${p.announceBy} ` : "") + (p.activity ?? (typeof p.body?.id === "string" ? p.body.id : JSON.stringify(p.body)));
     const job = await this.opts.jobs.add(AP_DELIVER_JOB, `${AP_DELIVER_JOB}:${key} ${p.inbox}`, p);
     void this.opts.jobs.runNow(job.id).catch(() => undefined);
   }
@@ -115,12 +146,16 @@ export class ApDelivery implements RemoteDelivery {
     if (!body && p.activity) {
       const stored = await ctx.activities.get(p.activity);
       if (!stored) return;
-      body = activityToAs2(this.ids, forRemote(await presentActivity(ctx, stored, { viewerId: p.recipient ?? null })));
+      // A group's followers are no recipients of the post (the group is): the author's view is what the group passes on.
+      const viewerId = p.announceBy && isPlainObject(stored.actor) ? stored.actor.id : (p.recipient ?? null);
+      body = activityToAs2(this.ids, forRemote(await presentActivity(ctx, stored, { viewerId })));
     }
+    if (body && p.announceBy) body = groupAnnounce(this.ids, this.opts.ctx.urls.makeURL(`/api/group/${p.announceBy}`), p.announceBy, body);
     if (!body) return;
     await this.linkUndoToFollow(body);
-    const key = await actorKey(ctx.bank, p.nick);
-    const res = await signedRequest(this.opts.fetcher, { key, keyId: this.ids.keyId(p.nick) }, p.inbox, { method: "POST", body: JSON.stringify(body) });
+    const key = await actorKey(ctx.bank, p.signAs?.keyName ?? p.nick);
+    const keyId = p.signAs?.keyId ?? this.ids.keyId(p.nick);
+    const res = await signedRequest(this.opts.fetcher, { key, keyId }, p.inbox, { method: "POST", body: JSON.stringify(body) });
     if (res.status < 200 || res.status >= 300) {
       const message = `${p.inbox} answered ${res.status}: ${res.text().slice(0, 200)}`;
       // A peer that refuses the activity itself (400, 403, 404, 410...) refuses it every time: parked at once.

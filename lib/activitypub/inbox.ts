@@ -11,6 +11,7 @@ import type { VerifiedSigner } from "./signatures";
 import type { ApDelivery } from "./delivery";
 import type { DocumentLoader } from "./signed-fetch";
 import { receiveRelationship } from "./relationships";
+import { receiveGroupFollow } from "./group-actor";
 
 export interface InboxDeps {
   bank: Bank;
@@ -83,6 +84,9 @@ export async function receiveInbox(deps: InboxDeps, nick: string | null, body: u
   if (attributed && attributed !== actor) throw new ForbiddenError("Object attributed to someone else");
   if (isBlocked(deps, actor)) throw new ForbiddenError("Blocked");
   const remote = await fetchActor(deps.bank, deps.fetcher, actor, false, deps.load);
+  // A Follow of a local group is the group's own business (group-actor.ts).
+  const delivery = deps.delivery();
+  if (delivery && (await receiveGroupFollow({ ...deps, send: (uuid, inbox, b) => delivery.sendAsGroup(uuid, inbox, b) }, body, remote))) return;
   if (await receiveRelationship({ ctx: deps.engine.ctx, ids: deps.ids }, body, actor)) return;
   const as1 = activityFromAs2(deps.ids, body);
   if (!as1) return;
@@ -92,7 +96,6 @@ export async function receiveInbox(deps: InboxDeps, nick: string | null, body: u
   for (const n of nicks) await deps.engine.receiveRemote(n, structuredClone(as1), principal);
   if (body.type === "Follow") {
     const followed = deps.ids.nickOfActor(refId(body.object));
-    const delivery = deps.delivery();
     if (followed && delivery) {
       const id = `${deps.ids.actor(followed)}#accept-${createHash("sha256").update(String(body.id)).digest("hex").slice(0, 16)}`;
       const accept = { "@context": "https://www.w3.org/ns/activitystreams", id, type: "Accept", actor: deps.ids.actor(followed), object: body, to: [actor] };

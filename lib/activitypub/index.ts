@@ -8,6 +8,7 @@ import { ApIds } from "./ids";
 import { actorDocument, collectionDocument, type CollectionKind } from "./actor";
 import { createVerifier, type VerifiedSigner } from "./signatures";
 import { receiveInbox } from "./inbox";
+import { groupActorDocument, groupCollectionDocument, publicLocalGroup } from "./group-actor";
 import type { ApDelivery } from "./delivery";
 import type { Logger } from "../log";
 import type { PeriodicTask } from "../queue/periodic";
@@ -31,6 +32,9 @@ export interface ActivityPub {
   ids: ApIds;
   actor(nick: string): Promise<Record<string, unknown>>;
   collection(nick: string, kind: CollectionKind, page: number | null): Promise<Record<string, unknown>>;
+  /** A local group as a `Group` actor, or null when there is no such group anyone may read. */
+  groupActor(uuid: string): Promise<Record<string, unknown> | null>;
+  groupCollection(uuid: string, what: "outbox" | "followers"): Promise<Record<string, unknown> | null>;
   /** Verifies the signature and receives the activity (for `nick`, or the shared inbox when null). */
   inbox(nick: string | null, req: SignedInput): Promise<VerifiedSigner>;
   /** The delivery the engine uses (set once the engine has made it). */
@@ -75,6 +79,14 @@ export function createActivityPub(deps: ActivityPubDeps): ActivityPub {
     ids,
     actor: (nick) => actorDocument(deps.bank, deps.engine, ids, nick),
     collection: (nick, kind, page) => collectionDocument(deps.engine, ids, nick, kind, page),
+    async groupActor(uuid) {
+      const group = await publicLocalGroup(deps.engine, ids, uuid);
+      return group ? groupActorDocument(deps.bank, ids, group, uuid) : null;
+    },
+    async groupCollection(uuid, what) {
+      const group = await publicLocalGroup(deps.engine, ids, uuid);
+      return group ? groupCollectionDocument(deps.bank, ids, group, uuid, what) : null;
+    },
     async inbox(nick, req) {
       const signer = await verify(req);
       await receiveInbox(inboxDeps, nick, req.body, signer);

@@ -9,6 +9,8 @@ export const ACTIVITYPUB_SCHEMA: Schema = {
   /** The id of the last Follow a local actor sent to a remote actor ("<actor> <object>"), for its Undo. */
   apfollow: { pkey: "key", fields: ["activity"], indices: [] },
   /** A signature already accepted (replays are refused), by its hash. */
+  /** A remote ActivityPub follower of a local group (lib/activitypub/group-actor.ts), by "<group> <actor>". */
+  apgroupfollower: { pkey: "key", fields: ["group", "actor", "inbox", "created"], indices: ["group"] },
   apseen: { pkey: "key", fields: ["created"], indices: [] },
   /** A remote actor's Block of a local person ("<actor> <nickname>"): nothing is delivered to it. */
   apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: [] },

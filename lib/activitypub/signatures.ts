@@ -55,7 +55,12 @@ export async function signedRequest(fetcher: SafeFetcher, signer: Signer, url: s
     if (!known) memory.remember(host, first);
     return res;
   }
-  if (known || (res.status !== 400 && res.status !== 401)) return res;
+  if (res.status !== 400 && res.status !== 401) return res;
+  if (known) {
+    // The host changed its mind (an upgrade, a new key): the next attempt (the queue retries) knocks afresh.
+    memory.forget(host);
+    return res;
+  }
   const second = otherSpec(first);
   const again = await sendSigned(fetcher, signer, url, init, second);
   if (again.status >= 200 && again.status < 300) memory.remember(host, second);
@@ -94,10 +99,11 @@ type DocumentLoader = ReturnType<typeof documentLoaderOf>;
  * worker (bounded), fetched again on `refresh`.
  */
 function keyLookupOf(documentLoader: DocumentLoader) {
-  const cache = new Map<string, FoundKey>();
+  const cache = new Map<string, FoundKey & { at: number }>();
   return async (keyId: string, refresh: boolean): Promise<FoundKey | null> => {
     const cached = cache.get(keyId);
-    if (cached && !refresh) return cached;
+    // A key fetched a minute ago is fresh enough: a forged signature costs no second fetch.
+    if (cached && (!refresh || Date.now() - cached.at < 60_000)) return cached;
     if (!cached && refresh) return null;
     let doc: unknown;
     let docUrl: string;
@@ -119,8 +125,9 @@ function keyLookupOf(documentLoader: DocumentLoader) {
       found = { publicKeyPem: doc.publicKeyPem, owner: doc.owner };
     }
     if (!found) return null;
-    if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
-    cache.set(keyId, found);
+    if (cache.size >= 1000 && !cache.has(keyId)) cache.delete(cache.keys().next().value!);
+    cache.delete(keyId);
+    cache.set(keyId, { ...found, at: Date.now() });
     return found;
   };
 }
