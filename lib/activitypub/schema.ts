@@ -9,5 +9,5 @@ export const ACTIVITYPUB_SCHEMA: Schema = {
   /** A signature already accepted (replays are refused), by its hash. */
   apseen: { pkey: "key", fields: ["created"], indices: [] },
   /** A remote actor's Block of a local person ("<actor> <nickname>"): nothing is delivered to it. */
-  apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: [] },
+  apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: ["nickname"] },
 };
