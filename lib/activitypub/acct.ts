@@ -54,6 +54,8 @@ export interface AcctResolverDeps {
   fetcher: SafeFetcher;
   load: DocumentLoader;
   webfinger(resource: string): Promise<JrdLink[]>;
+  /** Our own people's acct: ids (on port 80/443 every local person id is one): never looked up. */
+  isLocal(id: string): boolean;
   log: Logger;
 }
 
@@ -68,7 +70,7 @@ export interface AcctResolverDeps {
  */
 export function createAcctResolver(deps: AcctResolverDeps): (act: AS) => Promise<void> {
   async function resolve(ref: AS): Promise<AS> {
-    if (typeof ref.id !== "string" || !/^acct:/i.test(ref.id)) return ref;
+    if (typeof ref.id !== "string" || !/^acct:/i.test(ref.id) || deps.isLocal(ref.id)) return ref;
     let actorId: string | null;
     try {
       actorId = activityPubActorOf(await within(deps.webfinger(ref.id), LOOKUP_WAIT_MS));
