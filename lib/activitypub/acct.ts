@@ -33,11 +33,29 @@ export function activityPubActorOf(links: JrdLink[]): string | null {
   return self?.href ?? null;
 }
 
+/**
+ * The longest a post waits for one WebFinger lookup: the lookup goes on and
+ * its answer is cached for later posts, but this one keeps the acct: id
+ * (a dead or slow host must not hold a post for the fetcher's full deadlines).
+ */
+const LOOKUP_WAIT_MS = 5_000;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export interface AcctResolverDeps {
   bank: Bank;
   fetcher: SafeFetcher;
   load: DocumentLoader;
   webfinger(resource: string): Promise<JrdLink[]>;
+  /** Our own people's acct: ids (on port 80/443 every local person id is one): never looked up. */
+  isLocal(id: string): boolean;
   log: Logger;
 }
 
@@ -52,10 +70,10 @@ export interface AcctResolverDeps {
  */
 export function createAcctResolver(deps: AcctResolverDeps): (act: AS) => Promise<void> {
   async function resolve(ref: AS): Promise<AS> {
-    if (typeof ref.id !== "string" || !/^acct:/i.test(ref.id)) return ref;
+    if (typeof ref.id !== "string" || !/^acct:/i.test(ref.id) || deps.isLocal(ref.id)) return ref;
     let actorId: string | null;
     try {
-      actorId = activityPubActorOf(await deps.webfinger(ref.id));
+      actorId = activityPubActorOf(await within(deps.webfinger(ref.id), LOOKUP_WAIT_MS));
     } catch (err) {
       deps.log.debug({ err, id: ref.id }, "WebFinger failed; id kept");
       return ref;
@@ -63,7 +81,7 @@ export function createAcctResolver(deps: AcctResolverDeps): (act: AS) => Promise
     if (!actorId) return ref;
     const out: AS = { ...ref, id: actorId };
     try {
-      const actor = await fetchActor(deps.bank, deps.fetcher, actorId, false, deps.load);
+      const actor = await within(fetchActor(deps.bank, deps.fetcher, actorId, false, deps.load), LOOKUP_WAIT_MS);
       out.preferredUsername ??= actor.preferredUsername;
       out.displayName ??= actor.name ?? actor.preferredUsername;
       out.url ??= actorId;

@@ -12,7 +12,7 @@ import { activityToAs2 } from "./to-as2";
 import { fetchActor, knownActor, type RemoteActor } from "./remote-actors";
 import { signedRequest } from "./signatures";
 import { signedDocumentLoader, type DocumentLoader } from "./signed-fetch";
-import { isBlockedBy } from "./relationships";
+import { blockersOf } from "./relationships";
 import { PermanentJobError, refusedForGood } from "../queue/retry";
 import { groupAnnounce, groupFollowers, groupKeyName, groupUuidOf } from "./group-actor";
 
@@ -79,11 +79,12 @@ export class ApDelivery implements RemoteDelivery {
     const pump: AS[] = [];
     const byInbox = new Map<string, string>();
     const nick = isPlainObject(activity.actor) ? this.opts.ctx.people.nicknameOf(activity.actor.id) : null;
+    const blockers = nick ? await blockersOf(this.opts.ctx.bank, nick) : new Set<string>();
     for (const r of recipients) {
       const actor = await this.apActorOf(r);
       if (!actor) pump.push(r);
       // An actor that blocked the poster gets nothing of theirs (relationships.ts).
-      else if (nick && (await isBlockedBy(this.opts.ctx.bank, actor.id, nick))) continue;
+      else if (blockers.has(actor.id)) continue;
       else if (!byInbox.has(actor.sharedInbox ?? actor.inbox)) byInbox.set(actor.sharedInbox ?? actor.inbox, actor.id);
     }
     if (pump.length > 0) await this.opts.pump.deliver(activity, pump);

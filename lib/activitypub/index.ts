@@ -63,7 +63,7 @@ export function createActivityPub(deps: ActivityPubDeps): ActivityPub {
   // Our fetches of remote actors and keys are signed by the instance actor.
   const load = signedDocumentLoader({ bank: deps.bank, fetcher: deps.fetcher, ids });
   const verify = createVerifier({ bank: deps.bank, fetcher: deps.fetcher, documentLoader: load });
-  const resolveIds = createAcctResolver({ bank: deps.bank, fetcher: deps.fetcher, load, webfinger: deps.webfinger, log: deps.log });
+  const resolveIds = createAcctResolver({ bank: deps.bank, fetcher: deps.fetcher, load, webfinger: deps.webfinger, isLocal: (id) => ids.people.isLocalId(id), log: deps.log });
   let delivery: ApDelivery | null = null;
   const inboxDeps = {
     bank: deps.bank,

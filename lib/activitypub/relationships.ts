@@ -14,9 +14,9 @@ export interface ApBlock {
 
 const blockKey = (actor: string, nick: string) => `${actor} ${nick}`;
 
-/** Has remote `actor` blocked local person `nick`? */
-export async function isBlockedBy(bank: Bank, actor: string, nick: string): Promise<boolean> {
-  return (await bank.find("apblock", blockKey(actor, nick))) !== null;
+/** The remote actors that block local person `nick` (one indexed read per delivered activity). */
+export async function blockersOf(bank: Bank, nick: string): Promise<Set<string>> {
+  return new Set((await bank.search<ApBlock>("apblock", { nickname: nick })).map((b) => b.actor));
 }
 
 /** Removes the follow `from` → `to` (edge and both people's streams), if it is there. */

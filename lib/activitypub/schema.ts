@@ -13,5 +13,5 @@ export const ACTIVITYPUB_SCHEMA: Schema = {
   apgroupfollower: { pkey: "key", fields: ["group", "actor", "inbox", "created"], indices: ["group"] },
   apseen: { pkey: "key", fields: ["created"], indices: [] },
   /** A remote actor's Block of a local person ("<actor> <nickname>"): nothing is delivered to it. */
-  apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: [] },
+  apblock: { pkey: "id", fields: ["actor", "nickname", "created"], indices: ["nickname"] },
 };

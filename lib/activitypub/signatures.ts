@@ -52,7 +52,10 @@ export async function signedRequest(fetcher: SafeFetcher, signer: Signer, url: s
   const first = known ?? FIRST_KNOCK;
   const res = await sendSigned(fetcher, signer, url, init, first);
   if (res.status >= 200 && res.status < 300) {
-    if (!known) memory.remember(host, first);
+    // A GET answered 200 proves nothing: most servers do not check the
+    // signature of a fetch at all. Only an inbox POST (always verified)
+    // teaches which scheme the host reads.
+    if (!known && init.method === "POST") memory.remember(host, first);
     return res;
   }
   if (res.status !== 400 && res.status !== 401) return res;

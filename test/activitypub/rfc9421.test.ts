@@ -11,7 +11,12 @@ import assert from "node:assert/strict";
 import { createHash, createPrivateKey, webcrypto } from "node:crypto";
 import { createSigner, httpbis } from "http-message-signatures";
 import { startApi, postNote, type ApiFixture, type TestUser } from "../api/support";
-import { knockMemory } from "../../lib/activitypub/double-knock";
+import { KnockMemory, knockMemory } from "../../lib/activitypub/double-knock";
+import { signedRequest } from "../../lib/activitypub/signatures";
+import { actorKey } from "../../lib/activitypub/keys";
+import { openBank } from "../../lib/databank";
+import { createAddressPolicy } from "../../lib/net/address-check";
+import { createSafeFetcher } from "../../lib/net/safe-request";
 import { startFedifyPeer, type FedifyPeer } from "./fedify-peer";
 import { startRfc9421Peer, type Rfc9421Peer } from "./rfc9421-peer";
 
@@ -109,5 +114,16 @@ describe("RFC 9421 HTTP Message Signatures", () => {
     await postNote(api, alice, "again to carol", { to: [{ id: carol, objectType: "person" }] });
     await eventually("second Create at the fedify peer", () => peer.received.find((r) => r.json.object?.content === "again to carol"));
     assert.equal(only9421.refused, 0);
+  });
+  it("a signed fetch answered 200 does not teach the scheme (servers rarely check a GET's signature); a delivery after it still falls back", async () => {
+    const memory = new KnockMemory();
+    const fetcher = createSafeFetcher({ policy: createAddressPolicy(["127.0.0.0/8"]) });
+    const bank = await openBank({ driver: "memory", params: {}, schema: {} });
+    const signer = { key: await actorKey(bank, "alice"), keyId: `${api.server.url}/alice#main-key` };
+    const carol = peer.actor("carol");
+    const got = await signedRequest(fetcher, signer, carol, { method: "GET" }, memory);
+    assert.equal(got.status, 200);
+    assert.equal(memory.get(new URL(peer.base).host), undefined, "a GET's 200 is no evidence");
+    await bank.disconnect();
   });
 });

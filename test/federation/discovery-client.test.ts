@@ -120,3 +120,26 @@ describe("a peer with XRD only, and the cache", () => {
     failing = false;
   });
 });
+
+describe("a peer with WebFinger but no host-meta (ActivityPub-only servers)", () => {
+  let srv: http.Server;
+  let host: string;
+  before(async () => {
+    srv = http.createServer((req, res) => {
+      if (req.url?.startsWith("/.well-known/webfinger?resource=")) {
+        res.writeHead(200, { "Content-Type": "application/jrd+json" });
+        return void res.end(JSON.stringify({ subject: "acct:ann@x", links: [{ rel: "self", type: "application/activity+json", href: `http://${host}/users/ann` }] }));
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    host = `127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+
+  it("asks /.well-known/webfinger when host-meta is missing", async () => {
+    const d = createDiscoveryClient({ bank: await freshBank(), fetcher: loopback, log });
+    const links = await d.webfinger(`acct:ann@${host}`);
+    assert.equal(links.find((l) => l.rel === "self")?.href, `http://${host}/users/ann`);
+  });
+});
