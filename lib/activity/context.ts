@@ -8,7 +8,7 @@ import { LocalPeople } from "../model/local-people";
 import { createRelations, type Relations } from "../model/relation";
 import { Stream, streamNames, type UserStreamKind } from "../model/stream";
 import { StreamEvents } from "./stream-events";
-import { HiddenFromPublic } from "./hidden-from-public";
+import { PublicVerdicts } from "./public-verdicts";
 
 /** The part of the server configuration the engine reads. */
 export interface EngineConfig {
@@ -32,8 +32,8 @@ export class Ctx {
   readonly rel: Relations;
   /** "Activity added to stream" events (realtime); fired by distribute.ts. */
   readonly streamEvents: StreamEvents;
-  /** Activities known not to address the public (anonymous feed reads skip them unread). */
-  readonly hiddenFromPublic: HiddenFromPublic;
+  /** Whether activities address the public, as far as known (anonymous feed reads do not read them again). */
+  readonly publicVerdicts: PublicVerdicts;
 
   constructor(
     readonly bank: Bank,
@@ -47,7 +47,7 @@ export class Ctx {
     this.objects = new ObjectStore(bank, urls, this.people);
     this.activities = new ActivityStore(bank, urls, this.objects);
     this.rel = createRelations(bank);
-    this.hiddenFromPublic = new HiddenFromPublic(() => this.activities.generation());
+    this.publicVerdicts = new PublicVerdicts(() => this.activities.generation());
   }
 
   /** The same engine over another bank (a transaction) and event sink. */

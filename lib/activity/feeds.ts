@@ -49,25 +49,24 @@ export function recipientFilter(ctx: Ctx, viewerId: string | null, kept?: Map<st
 }
 
 /**
- * recipientFilter for nobody: public activities only. Those known not to
- * be public (ctx.hiddenFromPublic) are not read again.
+ * recipientFilter for nobody: public activities only. Activities whose
+ * verdict is known (ctx.publicVerdicts) are not read again.
  */
 function publicFilter(ctx: Ctx, kept?: Map<string, AS>): Keep {
-  const known = ctx.hiddenFromPublic;
+  const known = ctx.publicVerdicts;
   let generation: Promise<number> | null = null;
   return async (ids) => {
     const gen = await (generation ??= known.check());
-    const unknown = ids.filter((id) => !known.has(id));
-    const acts = await ctx.activities.getMany(unknown);
+    const acts = await ctx.activities.getMany(ids.filter((id) => known.get(id) === undefined));
     return ids.map((id) => {
+      const verdict = known.get(id);
+      if (verdict !== undefined) return verdict;
       const act = acts.get(id);
       if (!act) return false;
-      if (isPublic(act)) {
-        kept?.set(id, act);
-        return true;
-      }
-      known.add(id, gen);
-      return false;
+      const pub = isPublic(act);
+      known.set(id, pub, gen);
+      if (pub) kept?.set(id, act);
+      return pub;
     });
   };
 }

@@ -84,7 +84,7 @@ export class ActivityStore {
   /**
    * How many times stored activities have been changed after creation (0
    * before any). Readers that remember something about activities across
-   * requests (lib/activity/hidden-from-public.ts) check it, in every worker.
+   * requests (lib/activity/public-verdicts.ts) check it, in every worker.
    */
   async generation(): Promise<number> {
     // readAll: no NoSuchThingError (and its stack) on a site where nothing was ever changed.

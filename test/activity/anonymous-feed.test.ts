@@ -1,7 +1,7 @@
 /**
- * Anonymous feed reads (2-legged, no viewer) skip activities already known
- * not to be public (lib/activity/hidden-from-public.ts), and what they
- * knew is dropped when another engine (another worker) changes an activity.
+ * Anonymous feed reads (2-legged, no viewer) do not read again activities
+ * whose publicness they know (lib/activity/public-verdicts.ts), and what
+ * they knew is dropped when another engine (another worker) changes one.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
