@@ -96,7 +96,7 @@ export async function placeInGroupInbox(ctx: Ctx, groupId: string, act: AS): Pro
 }
 
 /** How many person records one batched read of recipients covers. */
-const LOOKUP_CHUNK = 1000;
+const LOOKUP_CHUNK = 250;
 
 /**
  * The local users among person ids, as `localNick` decides one by one

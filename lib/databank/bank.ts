@@ -6,7 +6,7 @@ import { NoSuchThingError, type DatabankInstance, type Schema } from "databank";
  * statements, small enough that one transaction never holds the write lock
  * (SQLite) or thousands of row locks (PostgreSQL) for long.
  */
-export const APPEND_MANY_CHUNK = 1000;
+export const APPEND_MANY_CHUNK = 250;
 
 /**
  * The promise facade over a databank driver instance. Everything in lib/

@@ -73,3 +73,27 @@ test("arrays written by the earlier layout (JSON text) read as before and conver
     db.close();
   }
 });
+
+test("appendToMany converts arrays of the earlier layout, skips those holding the item, and refuses a value that is not an array", async () => {
+  const file = tempFile();
+  const old = new Database(file);
+  old.exec(`CREATE TABLE "t:stream" (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`);
+  old.prepare(`INSERT INTO "t:stream" (id, value) VALUES (?, ?)`).run("user/old/inbox", JSON.stringify(["a", "b"]));
+  old.prepare(`INSERT INTO "t:stream" (id, value) VALUES (?, ?)`).run("user/had/inbox", JSON.stringify(["act", "b"]));
+  old.prepare(`INSERT INTO "t:stream" (id, value) VALUES (?, ?)`).run("not/array", JSON.stringify({ x: 1 }));
+  old.close();
+
+  const bank = await openBank({ driver: "sqlite", params: { file }, schema: {} });
+  try {
+    const added = await bank.appendToMany("stream", ["user/old/inbox", "user/had/inbox", "user/new/inbox"], "act");
+    assert.deepEqual([...added].sort(), ["user/new/inbox", "user/old/inbox"]);
+    assert.deepEqual(await new Stream(bank, "user/old/inbox").all(), ["act", "b", "a"]);
+    assert.deepEqual(await new Stream(bank, "user/had/inbox").all(), ["b", "act"]);
+    assert.deepEqual(await new Stream(bank, "user/new/inbox").all(), ["act"]);
+    // One bad id fails its whole chunk, and the chunk's transaction leaves nothing behind.
+    await assert.rejects(bank.appendToMany("stream", ["user/later/inbox", "not/array"], "act2"), /array/);
+    assert.equal(await new Stream(bank, "user/later/inbox").count(), 0);
+  } finally {
+    await bank.disconnect();
+  }
+});
