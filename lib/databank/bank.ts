@@ -1,4 +1,4 @@
-import { NoSuchThingError, type DatabankInstance, type Schema } from "databank";
+import { AlreadyExistsError, NoSuchThingError, type DatabankInstance, type Schema } from "databank";
 
 /**
  * The promise facade over a databank driver instance. Everything in lib/
@@ -30,6 +30,20 @@ export class Bank {
   }
   create<T = any>(type: string, id: string, value: T): Promise<T> {
     return this.call("create", type, id, value);
+  }
+  /**
+   * Stores `value` unless the id already has one (then leaves that one):
+   * true when this call stored it. For values any of several concurrent
+   * requests may create (a shared collection object).
+   */
+  async createIfAbsent<T = any>(type: string, id: string, value: T): Promise<boolean> {
+    try {
+      await this.create(type, id, value);
+      return true;
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) return false;
+      throw err;
+    }
   }
   read<T = any>(type: string, id: string): Promise<T> {
     return this.call("read", type, id);

@@ -216,6 +216,9 @@ export class SqliteDatabank extends Databank {
       case "create":
         if (!s.insert(o.type, o.id, o.value)) throw new AlreadyExistsError(o.type, o.id);
         return;
+      case "createIfAbsent":
+        s.insert(o.type, o.id, o.value);
+        return;
       case "update":
         if (!s.replace(o.type, o.id, o.value)) throw new NoSuchThingError(o.type, o.id);
         return;

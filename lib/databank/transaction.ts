@@ -69,6 +69,13 @@ export class TxBank extends Bank {
     this.record({ op: "create", type, id, value: v }, v);
     return value;
   }
+  /** Buffered insert-or-keep: stored at commit unless another writer stored the id first (then theirs stays, no error). */
+  override async createIfAbsent<T = any>(type: string, id: string, value: T): Promise<boolean> {
+    if (await this.current(type, id)) return false;
+    const v = this.snapshot(value);
+    this.record({ op: "createIfAbsent", type, id, value: v }, v);
+    return true;
+  }
   override async update<T = any>(type: string, id: string, value: T): Promise<T> {
     if (!(await this.current(type, id))) throw new NoSuchThingError(type, id);
     const v = this.snapshot(value);
