@@ -50,6 +50,8 @@ export class Bank {
   }
   /** The value, or null when there is none (the one place that turns NoSuchThingError into null). */
   async find<T = any>(type: string, id: string): Promise<T | null> {
+    // Drivers with a `lookup` answer a miss with null, without building an error.
+    if (typeof (this.raw as unknown as { lookup?: unknown }).lookup === "function") return this.call<T | null>("lookup" as keyof DatabankInstance, type, id);
     try {
       return await this.read<T>(type, id);
     } catch (err) {

@@ -132,6 +132,14 @@ export class SqliteDatabank extends Databank {
       if (!s.delete(type, id)) throw new NoSuchThingError(type, id);
     });
   }
+  /**
+   * `read` that answers null for a missing value instead of an error: a
+   * miss is common (create checks, optional records) and databank's
+   * NoSuchThingError captures a stack trace each time.
+   */
+  lookup(type: string, id: string, cb: Callback): void {
+    this.query(cb, (s) => s.find(type, id) ?? null);
+  }
   override readAll(type: string, ids: string[], cb: Callback<Record<string, unknown>>): void {
     this.query(cb, (s) => s.getMany(type, ids));
   }

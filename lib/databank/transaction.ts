@@ -47,12 +47,8 @@ export class TxBank extends Bank {
   private async current(type: string, id: string): Promise<{ value: unknown } | null> {
     const own = this.mine(type, id);
     if (own !== undefined) return own.value === undefined ? null : own;
-    try {
-      return { value: await this.base.read(type, id) };
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const value = await this.base.find(type, id);
+    return value === null ? null : { value };
   }
   /** Buffers a record write; the stored value is a snapshot taken now, as a direct write would store. */
   private record(o: BatchOp, value: unknown): void {
@@ -110,6 +106,11 @@ export class TxBank extends Bank {
     return this.incrBy(type, id, -n);
   }
 
+  override async find<T = any>(type: string, id: string): Promise<T | null> {
+    const own = this.mine(type, id);
+    if (own === undefined) return this.base.find<T>(type, id);
+    return own.value === undefined ? null : this.snapshot(own.value as T);
+  }
   override async read<T = any>(type: string, id: string): Promise<T> {
     const own = this.mine(type, id);
     if (own === undefined) return this.base.read<T>(type, id);
