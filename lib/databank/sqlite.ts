@@ -47,7 +47,8 @@ function matches(value: unknown, criteria: Record<string, unknown>): boolean {
  * WAL mode, shared safely by every cluster worker process. Each write is one
  * BEGIN IMMEDIATE transaction, so read-modify-write operations (incr,
  * append, remove ...) are atomic across processes; lock contention is
- * retried with backoff and never reaches the caller.
+ * retried with backoff and never reaches the caller. `batch` runs the
+ * writes of a whole transaction (databank/transaction.ts) in one.
  *
  * params: `file` (path, or ":memory:"), else `dir` (default "./data",
  * created if missing) holding pumpio.sqlite3; `busyTimeout` (ms, default
