@@ -1,4 +1,4 @@
-import { inTransaction, type TxBank } from "../databank";
+import { AlreadyExistsError, inTransaction, type TxBank } from "../databank";
 import { BadRequestError, NotFoundError } from "../errors";
 import { ADDRESS_FIELDS, OBJECT_FIELDS, clone, isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
 import { requireObject, validateActivity } from "../model/validate";
@@ -64,6 +64,11 @@ export async function processActivity(core: Core, act: AS, actorNick: string | n
     const events = new DeferredStreamEvents(core.ctx.streamEvents);
     tx.afterCommit(() => events.flush());
     return storeActivity({ ...core, ctx: core.ctx.over(tx, events) }, tx, act, actorNick, opts);
+  }).catch((err: unknown) => {
+    // Another request created the same thing between our check and our
+    // commit: the same 400 the direct create gave ("Already posted" races).
+    if (err instanceof AlreadyExistsError) throw new BadRequestError(err.message, { cause: err });
+    throw err;
   });
   if (actorNick && core.hooks?.publicLocal && isPublic(stored)) core.hooks.publicLocal(stored);
   return stored;

@@ -1,4 +1,4 @@
-import { NoSuchThingError, type DatabankInstance, type Schema } from "databank";
+import { AlreadyExistsError, NoSuchThingError, type DatabankInstance, type Schema } from "databank";
 
 /**
  * How many arrays one native `appendToManyIfAbsent` call (one transaction)
@@ -39,11 +39,27 @@ export class Bank {
   create<T = any>(type: string, id: string, value: T): Promise<T> {
     return this.call("create", type, id, value);
   }
+  /**
+   * Stores `value` unless the id already has one (then leaves that one):
+   * true when this call stored it. For values any of several concurrent
+   * requests may create (a shared collection object).
+   */
+  async createIfAbsent<T = any>(type: string, id: string, value: T): Promise<boolean> {
+    try {
+      await this.create(type, id, value);
+      return true;
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) return false;
+      throw err;
+    }
+  }
   read<T = any>(type: string, id: string): Promise<T> {
     return this.call("read", type, id);
   }
   /** The value, or null when there is none (the one place that turns NoSuchThingError into null). */
   async find<T = any>(type: string, id: string): Promise<T | null> {
+    // Drivers with a `lookup` answer a miss with null, without building an error.
+    if (typeof (this.raw as unknown as { lookup?: unknown }).lookup === "function") return this.call<T | null>("lookup" as keyof DatabankInstance, type, id);
     try {
       return await this.read<T>(type, id);
     } catch (err) {

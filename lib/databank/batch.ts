@@ -1,4 +1,4 @@
-import { NoSuchThingError, type DatabankInstance } from "databank";
+import { AlreadyExistsError, NoSuchThingError, type DatabankInstance } from "databank";
 
 /**
  * One write of a batch (see transaction.ts): what a driver with native
@@ -8,6 +8,8 @@ import { NoSuchThingError, type DatabankInstance } from "databank";
  */
 export type BatchOp =
   | { op: "create" | "update" | "save"; type: string; id: string; value: unknown }
+  /** create that leaves a value another writer stored first in place (no error) */
+  | { op: "createIfAbsent"; type: string; id: string; value: unknown }
   | { op: "del"; type: string; id: string }
   | { op: "incrBy"; type: string; id: string; n: number }
   | { op: "appendAll" | "prependAll" | "removeAll"; type: string; id: string; items: unknown[] }
@@ -43,6 +45,10 @@ async function prior(raw: DatabankInstance, type: string, id: string): Promise<{
 /** Runs one op through the driver's ordinary method. */
 function runOp(raw: DatabankInstance, o: BatchOp): Promise<unknown> {
   switch (o.op) {
+    case "createIfAbsent":
+      return call(raw, "create", o.type, o.id, o.value).catch((err: unknown) => {
+        if (!(err instanceof AlreadyExistsError)) throw err;
+      });
     case "create":
     case "update":
     case "save":
@@ -72,6 +78,7 @@ export async function runSequentially(raw: DatabankInstance, ops: BatchOp[]): Pr
   try {
     for (const o of ops) {
       const before = o.op === "appendAll" ? await appendedTo(raw, o.type, o.id) : await prior(raw, o.type, o.id);
+      if (o.op === "createIfAbsent" && before !== null) continue;
       await runOp(raw, o);
       undo.push(o.op === "appendAll" ? undoAppend(raw, o.type, o.id, before as number | null) : restore(raw, o.type, o.id, before as { value: unknown } | null));
     }

@@ -130,6 +130,10 @@ export class PgStore {
     );
   }
 
+  /** Inserts unless the id is taken; true when it inserted. */
+  insertIfAbsent(type: string, id: string, value: unknown): Promise<boolean> {
+    return this.writeValue(type, id, value, "insert");
+  }
   async insert(type: string, id: string, value: unknown): Promise<void> {
     if (!(await this.writeValue(type, id, value, "insert"))) throw new AlreadyExistsError(type, id);
   }

@@ -295,6 +295,9 @@ async function applyOp(s: PgStore, o: BatchOp): Promise<void> {
   switch (o.op) {
     case "create":
       return s.insert(o.type, o.id, o.value);
+    case "createIfAbsent":
+      await s.insertIfAbsent(o.type, o.id, o.value);
+      return;
     case "update":
       return s.replace(o.type, o.id, o.value);
     case "save":

@@ -166,7 +166,8 @@ export class SqliteStore {
     const t = this.ensureTable(type);
     const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING`;
     const done = this.stmt(sql).run(String(id), ...this.encode(value)).changes > 0;
-    if (done) this.writeItems(type, String(id), value);
+    // A new row has no items to clear (delete clears them with the row): only an array writes some.
+    if (done && Array.isArray(value)) this.writeItems(type, String(id), value);
     return done;
   }
   /** Replaces an existing value; false if there was none. */

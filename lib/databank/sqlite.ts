@@ -47,7 +47,8 @@ function matches(value: unknown, criteria: Record<string, unknown>): boolean {
  * WAL mode, shared safely by every cluster worker process. Each write is one
  * BEGIN IMMEDIATE transaction, so read-modify-write operations (incr,
  * append, remove ...) are atomic across processes; lock contention is
- * retried with backoff and never reaches the caller.
+ * retried with backoff and never reaches the caller. `batch` runs the
+ * writes of a whole transaction (databank/transaction.ts) in one.
  *
  * params: `file` (path, or ":memory:"), else `dir` (default "./data",
  * created if missing) holding pumpio.sqlite3; `busyTimeout` (ms, default
@@ -131,6 +132,14 @@ export class SqliteDatabank extends Databank {
     this.write(only(cb), (s) => {
       if (!s.delete(type, id)) throw new NoSuchThingError(type, id);
     });
+  }
+  /**
+   * `read` that answers null for a missing value instead of an error: a
+   * miss is common (create checks, optional records) and databank's
+   * NoSuchThingError captures a stack trace each time.
+   */
+  lookup(type: string, id: string, cb: Callback): void {
+    this.query(cb, (s) => s.find(type, id) ?? null);
   }
   override readAll(type: string, ids: string[], cb: Callback<Record<string, unknown>>): void {
     this.query(cb, (s) => s.getMany(type, ids));
@@ -219,6 +228,9 @@ export class SqliteDatabank extends Databank {
     switch (o.op) {
       case "create":
         if (!s.insert(o.type, o.id, o.value)) throw new AlreadyExistsError(o.type, o.id);
+        return;
+      case "createIfAbsent":
+        s.insert(o.type, o.id, o.value);
         return;
       case "update":
         if (!s.replace(o.type, o.id, o.value)) throw new NoSuchThingError(o.type, o.id);

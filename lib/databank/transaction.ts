@@ -47,12 +47,8 @@ export class TxBank extends Bank {
   private async current(type: string, id: string): Promise<{ value: unknown } | null> {
     const own = this.mine(type, id);
     if (own !== undefined) return own.value === undefined ? null : own;
-    try {
-      return { value: await this.base.read(type, id) };
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return null;
-      throw err;
-    }
+    const value = await this.base.find(type, id);
+    return value === null ? null : { value };
   }
   /** Buffers a record write; the stored value is a snapshot taken now, as a direct write would store. */
   private record(o: BatchOp, value: unknown): void {
@@ -68,6 +64,13 @@ export class TxBank extends Bank {
     const v = this.snapshot(value);
     this.record({ op: "create", type, id, value: v }, v);
     return value;
+  }
+  /** Buffered insert-or-keep: stored at commit unless another writer stored the id first (then theirs stays, no error). */
+  override async createIfAbsent<T = any>(type: string, id: string, value: T): Promise<boolean> {
+    if (await this.current(type, id)) return false;
+    const v = this.snapshot(value);
+    this.record({ op: "createIfAbsent", type, id, value: v }, v);
+    return true;
   }
   override async update<T = any>(type: string, id: string, value: T): Promise<T> {
     if (!(await this.current(type, id))) throw new NoSuchThingError(type, id);
@@ -103,6 +106,11 @@ export class TxBank extends Bank {
     return this.incrBy(type, id, -n);
   }
 
+  override async find<T = any>(type: string, id: string): Promise<T | null> {
+    const own = this.mine(type, id);
+    if (own === undefined) return this.base.find<T>(type, id);
+    return own.value === undefined ? null : this.snapshot(own.value as T);
+  }
   override async read<T = any>(type: string, id: string): Promise<T> {
     const own = this.mine(type, id);
     if (own === undefined) return this.base.read<T>(type, id);

@@ -75,11 +75,15 @@ export class ObjectStore {
       if (err instanceof AlreadyExistsError) throw new BadRequestError(err.message, { cause: err });
       throw err;
     }
+    await this.indexUuid(obj);
+    return obj;
+  }
+
+  private async indexUuid(obj: AS): Promise<void> {
     if (obj._uuid) {
       const cls = classOf(obj.objectType);
       await this.bank.save(UUID_INDEX_TYPE, `${cls}/${obj._uuid}`, { key: `${cls}/${obj._uuid}`, id: obj.id });
     }
-    return obj;
   }
 
   /** Stores an object over its old copy, its HTML sanitised. */
@@ -145,15 +149,15 @@ export class ObjectStore {
       const fresh = stripPrivate(clone(ref));
       if (typeof fresh.objectType !== "string") fresh.objectType = "note";
       trimFeeds(fresh);
-      try {
-        return await this.create(fresh);
-      } catch (err) {
-        // A concurrent request stored it first (e.g. two first posts to the public): use that copy.
-        if (!(err instanceof BadRequestError && err.cause instanceof AlreadyExistsError)) throw err;
-        const winner = await this.get(ref.id);
-        if (!winner) throw err;
-        return winner;
+      cleanForStorage(fresh);
+      // A concurrent request may store it first (e.g. two first posts to the
+      // public): its copy then stays. Inside a transaction that is only
+      // known at commit, so the write itself must tolerate it.
+      if (await this.bank.createIfAbsent(OBJECT_TYPE, fresh.id, fresh)) {
+        await this.indexUuid(fresh);
+        return fresh;
       }
+      return (await this.get(ref.id)) ?? fresh;
     }
     if (this.people.isLocalId(ref.id) || isBareRef(ref) || isTombstone(stored)) return stored;
     const older = typeof stored.updated === "string" && typeof ref.updated === "string" && ref.updated > stored.updated;

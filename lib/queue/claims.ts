@@ -1,4 +1,4 @@
-import type { Bank } from "../databank";
+import { inTransaction, type Bank } from "../databank";
 import { claim, releaseAll, renew } from "./lease";
 import { JOB_TYPE, LEASE_TYPE } from "./schema";
 import type { Job } from "./job";
@@ -54,8 +54,13 @@ export class LeaseClaimer implements Claimer {
       job: fresh,
       renew: () => renew(this.bank, lease, this.leaseMs, this.now()),
       finish: async () => {
-        await this.bank.del(JOB_TYPE, id).catch(() => undefined);
-        await releaseAll(this.bank, id, claimNo);
+        const done = async (bank: Bank): Promise<void> => {
+          await bank.del(JOB_TYPE, id).catch(() => undefined);
+          await releaseAll(bank, id, claimNo);
+        };
+        // The job and its claims go in one write transaction (one lock
+        // handoff on SQLite, after every POST); if that fails, one by one.
+        await inTransaction(this.bank, done).catch(() => done(this.bank));
       },
       reschedule: async (next) => {
         await this.bank.save(JOB_TYPE, id, { ...next, nextClaim: claimNo + 1 });

@@ -132,4 +132,17 @@ for (const [name, open, skip] of drivers) {
     assert.equal(await bank.find("stream", "fresh"), null);
     assert.equal(await bank.read("counter", "c"), 1);
   });
+
+  test(`${name}: createIfAbsent keeps what another writer stored first, and the rest commits`, { skip }, async (t) => {
+    const bank = await open();
+    t.after(() => bank.disconnect());
+    await inTransaction(bank, async (tx) => {
+      assert.equal(await tx.createIfAbsent("thing", "shared", { mine: true }), true);
+      await tx.save("thing", "a", { n: 1 });
+      await bank.create("thing", "shared", { theirs: true });
+    });
+    assert.deepEqual(await bank.find("thing", "shared"), { theirs: true });
+    assert.deepEqual(await bank.find("thing", "a"), { n: 1 });
+    assert.equal(await bank.createIfAbsent("thing", "shared", { again: true }), false);
+  });
 }
