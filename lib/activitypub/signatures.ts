@@ -42,8 +42,8 @@ async function sendSigned(fetcher: SafeFetcher, signer: Signer, url: string, ini
 /**
  * Sends one signed request through the safe fetcher (every address checked
  * as for pump.io federation). The scheme is the one the host is known to
- * accept, else double-knocking (double-knock.ts): RFC 9421 first, and on a
- * 400/401 once more by draft-cavage over (request-target), host, date and
+ * accept, else double-knocking (double-knock.ts): RFC 9421 first, and on
+ * any 4xx/5xx once more by draft-cavage over (request-target), host, date and
  * digest; the scheme that got through is remembered for the host.
  */
 export async function signedRequest(fetcher: SafeFetcher, signer: Signer, url: string, init: RequestInit, memory: KnockMemory = knockMemory): Promise<SafeResponse> {
@@ -58,12 +58,15 @@ export async function signedRequest(fetcher: SafeFetcher, signer: Signer, url: s
     if (!known && init.method === "POST") memory.remember(host, first);
     return res;
   }
-  if (res.status !== 400 && res.status !== 401) return res;
+  if (res.status < 400) return res;
   if (known) {
     // The host changed its mind (an upgrade, a new key): the next attempt (the queue retries) knocks afresh.
-    memory.forget(host);
+    if (res.status === 400 || res.status === 401) memory.forget(host);
     return res;
   }
+  // Any error from a host not yet known gets the second knock: servers that
+  // only parse draft-cavage do not all answer 400/401 to a signature they
+  // cannot read (activitypub-express answers 500).
   const second = otherSpec(first);
   const again = await sendSigned(fetcher, signer, url, init, second);
   if (again.status >= 200 && again.status < 300) memory.remember(host, second);
