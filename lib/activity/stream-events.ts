@@ -79,19 +79,20 @@ export class DeferredStreamEvents extends StreamEvents {
     super();
   }
 
-  override on(listener: StreamListener): () => void {
-    return this.target.on(listener);
+  override onBatch(listener: StreamBatchListener): () => void {
+    return this.target.onBatch(listener);
   }
 
   override get size(): number {
     return this.target.size;
   }
 
-  override emit(update: StreamUpdate): void {
-    this.held.push(update);
+  // `emit` goes through emitBatch, so holding here holds both.
+  override emitBatch(updates: StreamUpdate[]): void {
+    this.held.push(...updates);
   }
 
   flush(): void {
-    for (const update of this.held.splice(0)) this.target.emit(update);
+    this.target.emitBatch(this.held.splice(0));
   }
 }
