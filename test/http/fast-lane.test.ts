@@ -129,6 +129,25 @@ test("WebFinger: the fast lane answers the full stack's bytes", async () => {
   assert.equal((await assertSameAnswer(webfinger(`acct:alice@${host}`), () => [`If-None-Match: ${etag}`])).status, 304);
 });
 
+test("WebFinger without Express: odd resources, request ids and refusals answer the full stack's bytes", async () => {
+  await assertSameAnswer(`/.well-known/webfinger?resource=acct:alice@${host}`);
+  await assertSameAnswer(`/.well-known/webfinger?resource=ACCT%3Aalice%40${encodeURIComponent(host)}`);
+  await assertSameAnswer(`/.well-known/webfinger?resource=acct:ali+ce@${host}`);
+  await assertSameAnswer("/.well-known/webfinger?resource=%E0%A4%A");
+  await assertSameAnswer("/.well-known/webfinger?resource=");
+  await assertSameAnswer("/.well-known/webfinger?resource");
+  await assertSameAnswer("/.well-known/webfinger?resource[a]=b");
+  await assertSameAnswer(webfinger(`${server.url}/api/user/alice/profile`));
+  await assertSameAnswer(webfinger(`${server.url}/alice`));
+  await assertSameAnswer(webfinger(`${server.url}/api/note/nothing-here`));
+  await assertSameAnswer(webfinger(`acct:bob@${host}`), () => ["Accept-Encoding: gzip", "Accept: application/xrd+xml"]);
+  const echoed = await raw(webfinger(`acct:alice@${host}`), ["X-Request-Id: raw-lane-1"]);
+  assert.equal(echoed.status, 200);
+  assert.ok(echoed.headers.includes("X-Request-Id: *"));
+  const full = await raw(webfinger(`acct:alice@${host}`), ["X-Request-Id: raw-lane-1", "Cookie: unrelated=1"]);
+  assert.deepEqual(echoed.headers, full.headers);
+});
+
 test("profile: the fast lane answers the full stack's bytes, 2- and 3-legged", async () => {
   const two = await assertSameAnswer(PROFILE, () => [signed(PROFILE)]);
   assert.equal(two.status, 200);
