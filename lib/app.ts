@@ -174,11 +174,12 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     prefix: urls.path,
   };
   // The front every answer goes through (the fast lane below too): one instance each.
+  const compress = config.compress ? compression() : undefined;
   const front: RequestHandler[] = [
     requestLogger(deps.log),
     serverHeader(packageVersion(), expressVersion()),
     securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }),
-    ...(config.compress ? [compression()] : []),
+    ...(compress ? [compress] : []),
     canonicalHost(canonical),
   ];
   for (const handler of front) app.use(handler);
@@ -233,7 +234,7 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     lane.use(notFound());
     lane.use(errors);
     // WebFinger's common request is answered without Express at all (the same front instances).
-    const webfinger = rawWebfinger({ bank: deps.bank, urls, timing, front, redirects: (host) => redirectsHost(canonical, host), etag: app.get("etag fn") });
+    const webfinger = rawWebfinger({ bank: deps.bank, urls, timing, front: front.filter((h) => h !== compress), compression: compress, redirects: (host) => redirectsHost(canonical, host), etag: app.get("etag fn") });
     withFastLane(app, lane, [webfinger]);
   }
   return app;

@@ -141,6 +141,15 @@ test("WebFinger without Express: odd resources, request ids and refusals answer 
   await assertSameAnswer(webfinger(`${server.url}/alice`));
   await assertSameAnswer(webfinger(`${server.url}/api/note/nothing-here`));
   await assertSameAnswer(webfinger(`acct:bob@${host}`), () => ["Accept-Encoding: gzip", "Accept: application/xrd+xml"]);
+  // A document over compression's threshold (a long nickname), plain and gzipped.
+  const long = "abcdefghijklmnopqrstuvwxyz0123456789";
+  await registerUser(server.url, client, long, "long*pass*2024");
+  const big = await assertSameAnswer(webfinger(`acct:${long}@${host}`));
+  assert.ok(big.body.length >= 1024, String(big.body.length));
+  const gz = await assertSameAnswer(webfinger(`acct:${long}@${host}`), () => ["Accept-Encoding: gzip"]);
+  assert.ok(gz.headers.includes("Content-Encoding: gzip"));
+  // A user's document is the same on every read (kept once made).
+  await assertSameAnswer(webfinger(`acct:${long}@${host}`));
   const echoed = await raw(webfinger(`acct:alice@${host}`), ["X-Request-Id: raw-lane-1"]);
   assert.equal(echoed.status, 200);
   assert.ok(echoed.headers.includes("X-Request-Id: *"));
