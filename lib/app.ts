@@ -8,10 +8,11 @@ import type { Logger } from "./log";
 import { UrlMaker } from "./url-maker";
 import { packageRoot, packageVersion } from "./version";
 import { securityHeaders, serverHeader } from "./http/security";
-import { canonicalHost } from "./http/canonical-host";
+import { canonicalHost, redirectsHost, type CanonicalHostOptions } from "./http/canonical-host";
 import { stripUrlPath } from "./http/url-path";
 import { requestLogger } from "./http/request-log";
 import { withFastLane } from "./http/fast-lane";
+import { rawWebfinger } from "./http/raw-webfinger";
 import { apiNotFound, errorHandler, notFound } from "./http/error-handler";
 import { createRenderer, type PageRenderer } from "./http/render";
 import { createRouters } from "../routes";
@@ -164,20 +165,22 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
   const queueProbe = { waiting: () => waitingJobs(deps.bank), parked: () => engine.jobs.parked() };
   app.use(createHealthRouter({ bank: deps.bank, queue: queueProbe, now: deps.now }));
   if (config.metricsToken) app.use(metricsRoute(config.metricsToken, deps.metricsSource ?? ownMetrics(metrics)));
+  const canonical: CanonicalHostOptions = {
+    redirectToCanonical: config.redirectToCanonical,
+    redirectAddressToCanonical: config.redirectAddressToCanonical,
+    canonicalHost: urls.host,
+    addressHost: `${config.address}:${config.port}`,
+    origin: urls.origin,
+    prefix: urls.path,
+  };
   // The front every answer goes through (the fast lane below too): one instance each.
+  const compress = config.compress ? compression() : undefined;
   const front: RequestHandler[] = [
     requestLogger(deps.log),
     serverHeader(packageVersion(), expressVersion()),
     securityHeaders({ host: urls.host, https: Boolean(config.key), hsts: config.hsts }),
-    ...(config.compress ? [compression()] : []),
-    canonicalHost({
-      redirectToCanonical: config.redirectToCanonical,
-      redirectAddressToCanonical: config.redirectAddressToCanonical,
-      canonicalHost: urls.host,
-      addressHost: `${config.address}:${config.port}`,
-      origin: urls.origin,
-      prefix: urls.path,
-    }),
+    ...(compress ? [compress] : []),
+    canonicalHost(canonical),
   ];
   for (const handler of front) app.use(handler);
 
@@ -230,7 +233,9 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     lane.use("/api", apiNotFound());
     lane.use(notFound());
     lane.use(errors);
-    withFastLane(app, lane);
+    // WebFinger's common request is answered without Express at all (the same front instances).
+    const webfinger = rawWebfinger({ bank: deps.bank, urls, timing, front: front.filter((h) => h !== compress), compression: compress, redirects: (host) => redirectsHost(canonical, host), etag: app.get("etag fn") });
+    withFastLane(app, lane, [webfinger]);
   }
   return app;
 }

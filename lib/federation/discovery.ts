@@ -35,11 +35,23 @@ export function hostMetaLinks(urls: UrlMaker): JrdLink[] {
  * §12); an empty resource names no host, so it is a 404 as in the original.
  */
 export async function resourceLinks(bank: Bank, urls: UrlMaker, resource: unknown): Promise<JrdLink[]> {
+  return (await resolveResource(bank, urls, resource)).links;
+}
+
+/**
+ * `resourceLinks`, and the local user they are of (none for an object):
+ * a user's links depend on nothing but the nickname.
+ */
+export async function resolveResource(bank: Bank, urls: UrlMaker, resource: unknown): Promise<{ links: JrdLink[]; nickname?: string }> {
   if (typeof resource !== "string") throw new BadRequestError("No resource parameter");
   const target = localTarget(urls, resource);
-  if (target.kind === "object") return objectLinks(bank, target.id);
+  if (target.kind === "object") return { links: await objectLinks(bank, target.id) };
   const user = await findUser(bank, target.nickname);
   if (!user) throw new NotFoundError(`No such user: ${resource}`);
+  return { links: userLinks(user, urls), nickname: user.nickname };
+}
+
+function userLinks(user: { nickname: string }, urls: UrlMaker): JrdLink[] {
   const person = localProfile(user, urls);
   return [
     { rel: "http://webfinger.net/rel/profile-page", type: "text/html", href: person.url },

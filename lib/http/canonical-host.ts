@@ -20,9 +20,13 @@ export interface CanonicalHostOptions {
  */
 export function canonicalHost(opts: CanonicalHostOptions): RequestHandler {
   return (req, res, next) => {
-    const host = req.headers.host;
-    if (!opts.redirectToCanonical || !host || host === opts.canonicalHost) return next();
-    if (!opts.redirectAddressToCanonical && host === opts.addressHost) return next();
+    if (!redirectsHost(opts, req.headers.host)) return next();
     res.redirect(301, opts.origin + publicPath(req, opts.prefix));
   };
+}
+
+/** Whether `canonicalHost(opts)` redirects a request with this Host header. */
+export function redirectsHost(opts: CanonicalHostOptions, host: string | undefined): boolean {
+  if (!opts.redirectToCanonical || !host || host === opts.canonicalHost) return false;
+  return opts.redirectAddressToCanonical || host !== opts.addressHost;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Express } from "express";
+import type { RawHandler } from "./raw-webfinger";
 
 /** `GET /api/user/:nickname[/profile]` for a plain nickname (anything else takes the full stack). */
 const USER_PATH = /^\/api\/user\/[A-Za-z0-9._-]{1,64}(\/profile)?$/;
@@ -28,15 +29,20 @@ export function fastLaneAccepts(req: IncomingMessage): boolean {
  * Lets `lane` answer the requests `fastLaneAccepts` takes, before `app`'s
  * whole middleware stack (some forty layers, each matched per request)
  * runs; `app` answers every other request. The server and the tests keep
- * calling `app` as before.
+ * calling `app` as before. `raw` handlers come first: each answers the
+ * requests it takes without Express (lib/http/raw-webfinger.ts).
  */
-export function withFastLane(app: Express, lane: Express): void {
+export function withFastLane(app: Express, lane: Express, raw: RawHandler[] = []): void {
   type Handle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
   const full = (app as unknown as { handle: Handle }).handle.bind(app);
   const fast = (lane as unknown as { handle: Handle }).handle.bind(lane);
   (app as unknown as { handle: Handle }).handle = (req, res, next) => {
     // The lane itself only for the server's own requests (not when mounted inside another app).
-    if (next === undefined && fastLaneAccepts(req)) fast(req, res);
+    if (next === undefined && fastLaneAccepts(req)) {
+      const fallback = () => fast(req, res);
+      for (const handler of raw) if (handler(req, res, fallback)) return;
+      fast(req, res);
+    }
     else full(req, res, next);
   };
 }

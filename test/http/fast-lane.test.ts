@@ -129,6 +129,34 @@ test("WebFinger: the fast lane answers the full stack's bytes", async () => {
   assert.equal((await assertSameAnswer(webfinger(`acct:alice@${host}`), () => [`If-None-Match: ${etag}`])).status, 304);
 });
 
+test("WebFinger without Express: odd resources, request ids and refusals answer the full stack's bytes", async () => {
+  await assertSameAnswer(`/.well-known/webfinger?resource=acct:alice@${host}`);
+  await assertSameAnswer(`/.well-known/webfinger?resource=ACCT%3Aalice%40${encodeURIComponent(host)}`);
+  await assertSameAnswer(`/.well-known/webfinger?resource=acct:ali+ce@${host}`);
+  await assertSameAnswer("/.well-known/webfinger?resource=%E0%A4%A");
+  await assertSameAnswer("/.well-known/webfinger?resource=");
+  await assertSameAnswer("/.well-known/webfinger?resource");
+  await assertSameAnswer("/.well-known/webfinger?resource[a]=b");
+  await assertSameAnswer(webfinger(`${server.url}/api/user/alice/profile`));
+  await assertSameAnswer(webfinger(`${server.url}/alice`));
+  await assertSameAnswer(webfinger(`${server.url}/api/note/nothing-here`));
+  await assertSameAnswer(webfinger(`acct:bob@${host}`), () => ["Accept-Encoding: gzip", "Accept: application/xrd+xml"]);
+  // A document over compression's threshold (a long nickname), plain and gzipped.
+  const long = "abcdefghijklmnopqrstuvwxyz0123456789";
+  await registerUser(server.url, client, long, "long*pass*2024");
+  const big = await assertSameAnswer(webfinger(`acct:${long}@${host}`));
+  assert.ok(big.body.length >= 1024, String(big.body.length));
+  const gz = await assertSameAnswer(webfinger(`acct:${long}@${host}`), () => ["Accept-Encoding: gzip"]);
+  assert.ok(gz.headers.includes("Content-Encoding: gzip"));
+  // A user's document is the same on every read (kept once made).
+  await assertSameAnswer(webfinger(`acct:${long}@${host}`));
+  const echoed = await raw(webfinger(`acct:alice@${host}`), ["X-Request-Id: raw-lane-1"]);
+  assert.equal(echoed.status, 200);
+  assert.ok(echoed.headers.includes("X-Request-Id: *"));
+  const full = await raw(webfinger(`acct:alice@${host}`), ["X-Request-Id: raw-lane-1", "Cookie: unrelated=1"]);
+  assert.deepEqual(echoed.headers, full.headers);
+});
+
 test("profile: the fast lane answers the full stack's bytes, 2- and 3-legged", async () => {
   const two = await assertSameAnswer(PROFILE, () => [signed(PROFILE)]);
   assert.equal(two.status, 200);
