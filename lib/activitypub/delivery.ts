@@ -42,9 +42,14 @@ export interface ApDeliveryOptions {
   log: Logger;
 }
 
-/** pump.io ids of remote people: their profile endpoint, or an acct: id. */
+/**
+ * pump.io ids of remote people and groups: a profile endpoint, a group's
+ * API URL, or an acct: id. A pump.io server of ours also answers these as
+ * ActivityPub actors (groups since they became Group actors), but between
+ * pump.io servers pump.io federation says more (joins, lists, dialback).
+ */
 function looksPump(id: string): boolean {
-  return id.startsWith("acct:") || /\/api\/user\/[^/]+\/profile$/.test(id);
+  return id.startsWith("acct:") || /\/api\/user\/[^/]+\/profile$/.test(id) || /\/api\/group\/[^/?#]+$/.test(id);
 }
 
 /**
