@@ -1,17 +1,19 @@
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { asyncHandler } from "../lib/http/async-handler";
 import { prefersAS2 } from "../lib/http/as2-negotiation";
 import { NotFoundError } from "../lib/errors";
 import { findUser } from "../lib/model/user";
 import type { CollectionKind } from "../lib/activitypub/actor";
+import type { AuthMiddlewares } from "../lib/oauth";
+import { createApiHelpers } from "./api-support";
 import { packageVersion } from "../lib/version";
 import { AS2_CONTENT_TYPE } from "../lib/http/as2-negotiation";
 
 // The AS2 media type ActivityPub requires servers to present (and the
 // original's 6.0 alpha answered); peers accept it as activity+json's equal.
 const AP_TYPE = AS2_CONTENT_TYPE;
-const KINDS: CollectionKind[] = ["outbox", "followers", "following", "liked"];
+const KINDS: CollectionKind[] = ["inbox", "outbox", "followers", "following", "liked"];
 
 function sendAp(res: Response, doc: unknown, status = 200): void {
   // A Buffer: Express adds no charset parameter to the AS2 media type.
@@ -22,8 +24,17 @@ function sendAp(res: Response, doc: unknown, status = 200): void {
  * ActivityPub: the actor document at /:nickname (for AS2 Accept headers),
  * its collections and inboxes below /api/ap/, and NodeInfo 2.0.
  */
-export function createActivityPubRouter(ctx: RouterContext): Router {
+export function createActivityPubRouter(ctx: RouterContext, auth: AuthMiddlewares): Router {
   const router = Router();
+  const api = createApiHelpers(ctx);
+  // As the original's 6.0 alpha: the collections answer OAuth 1.0a and
+  // Bearer tokens too (the viewer then sees what the API shows them); the
+  // inbox needs its owner's. Without credentials, the public view.
+  const collectionAuth: RequestHandler = (req, res, next) => {
+    if (req.params.kind === "inbox") return auth.userRead(req, res, next);
+    if (req.get("authorization")) return auth.anyRead(req, res, next);
+    next();
+  };
   const ap = ctx.activitypub;
   const requireUser = async (nick: string) => {
     if (!(await findUser(ctx.bank, nick))) throw new NotFoundError(`No such user: ${nick}`);
@@ -72,12 +83,13 @@ export function createActivityPubRouter(ctx: RouterContext): Router {
   );
   router.get(
     "/api/ap/users/:nickname/:kind",
-    asyncHandler(async (req, res, next) => {
+    (req, _res, next) => (KINDS.includes(req.params.kind as CollectionKind) ? next() : next("route")),
+    collectionAuth,
+    asyncHandler(async (req, res) => {
       const kind = req.params.kind as CollectionKind;
-      if (!KINDS.includes(kind)) return next();
       await requireUser(req.params.nickname!);
       const page = typeof req.query.page === "string" && /^[1-9]\d{0,5}$/.test(req.query.page) ? Number(req.query.page) : null;
-      sendAp(res, await ap.collection(req.params.nickname!, kind, page));
+      sendAp(res, await ap.collection(req.params.nickname!, kind, page, req.auth ? api.viewer(req) : undefined));
     }),
   );
 

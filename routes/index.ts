@@ -53,7 +53,7 @@ export function createRouters(ctx: RouterContext): { routers: Router[]; fastRout
     web.sessionRouter,
     webfinger,
     // ActivityPub: the actor at /:nickname for AS2 requests, /api/ap/* and NodeInfo.
-    createActivityPubRouter(ctx),
+    createActivityPubRouter(ctx, auth),
     createOAuthRouter(ctx, { session: { current: async (req) => { const n = web.nicknameOf(req); if (n) return { nickname: n }; const r = remoteViewer(req); return r ? { remote: r.id } : null; }, login: (req, _res, n) => web.loginAs(req, n) } }),
     // /oauth2/token, and the consent and login pages with the web UI (oauth.md §9).
     createOAuth2Router(ctx),

@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Engine } from "../activity";
+import { ANONYMOUS, type Engine, type Viewer } from "../activity";
 import type { Bank } from "../databank";
 import { isPlainObject, type AS } from "../model/as";
 import type { ApIds } from "./ids";
@@ -34,28 +34,30 @@ export async function actorDocument(bank: Bank, engine: Engine, ids: ApIds, nick
   return doc;
 }
 
-export type CollectionKind = "outbox" | "followers" | "following" | "liked";
+export type CollectionKind = "inbox" | "outbox" | "followers" | "following" | "liked";
 
 /**
  * A person's collection as AS2, as anyone may see it: without `page` the
  * OrderedCollection (totalItems, first), with `page=n` (from 1) an
  * OrderedCollectionPage with next/prev. Outbox items are public activities.
  */
-export async function collectionDocument(engine: Engine, ids: ApIds, nick: string, kind: CollectionKind, page: number | null): Promise<AS> {
+export async function collectionDocument(engine: Engine, ids: ApIds, nick: string, kind: CollectionKind, page: number | null, viewer: Viewer = ANONYMOUS): Promise<AS> {
   const url = ids.endpoint(nick, kind);
   const offset = page ? (page - 1) * PAGE_SIZE : 0;
   const query = { count: String(PAGE_SIZE), offset: String(offset) };
   const s = engine.streams;
   const raw =
-    kind === "outbox" ? await s.feed(nick, "feed", query, ANONYMOUS)
-    : kind === "followers" ? await s.followers(nick, query, ANONYMOUS)
-    : kind === "following" ? await s.following(nick, query, ANONYMOUS)
-    : await s.favorites(nick, query, ANONYMOUS);
+    // The inbox is its owner's only (the engine refuses anyone else, 401).
+    kind === "inbox" ? await s.inbox(nick, "inbox", query, viewer)
+    : kind === "outbox" ? await s.feed(nick, "feed", query, viewer)
+    : kind === "followers" ? await s.followers(nick, query, viewer)
+    : kind === "following" ? await s.following(nick, query, viewer)
+    : await s.favorites(nick, query, viewer);
   const total = typeof raw.totalItems === "number" ? raw.totalItems : 0;
   if (!page) return { "@context": AP_CONTEXT[0], id: url, type: "OrderedCollection", totalItems: total, first: `${url}?page=1` };
   const items: AS[] = Array.isArray(raw.items) ? raw.items : [];
   const orderedItems = items
-    .map((i) => (kind === "outbox" ? activityToAs2(ids, i) : typeof i.id === "string" ? ids.toAp(i.id) : null))
+    .map((i) => (kind === "outbox" || kind === "inbox" ? activityToAs2(ids, i) : typeof i.id === "string" ? ids.toAp(i.id) : null))
     .filter((x) => x !== null);
   const out: AS = { "@context": AP_CONTEXT[0], id: `${url}?page=${page}`, type: "OrderedCollectionPage", partOf: url, totalItems: total, orderedItems };
   if (offset + PAGE_SIZE < total) out.next = `${url}?page=${page + 1}`;

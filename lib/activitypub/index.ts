@@ -1,6 +1,6 @@
 import type { PumpConfig } from "../config";
 import type { Bank } from "../databank";
-import type { Engine } from "../activity";
+import type { Engine, Viewer } from "../activity";
 import type { UrlMaker } from "../url-maker";
 import type { SafeFetcher } from "../net/safe-request";
 import { LocalPeople } from "../model/local-people";
@@ -31,7 +31,8 @@ export interface SignedInput {
 export interface ActivityPub {
   ids: ApIds;
   actor(nick: string): Promise<Record<string, unknown>>;
-  collection(nick: string, kind: CollectionKind, page: number | null): Promise<Record<string, unknown>>;
+  /** A collection as `viewer` may see it (anonymous by default; the inbox only for its owner). */
+  collection(nick: string, kind: CollectionKind, page: number | null, viewer?: Viewer): Promise<Record<string, unknown>>;
   /** A local group as a `Group` actor, or null when there is no such group anyone may read. */
   groupActor(uuid: string): Promise<Record<string, unknown> | null>;
   groupCollection(uuid: string, what: "outbox" | "followers"): Promise<Record<string, unknown> | null>;
@@ -78,7 +79,7 @@ export function createActivityPub(deps: ActivityPubDeps): ActivityPub {
   return {
     ids,
     actor: (nick) => actorDocument(deps.bank, deps.engine, ids, nick),
-    collection: (nick, kind, page) => collectionDocument(deps.engine, ids, nick, kind, page),
+    collection: (nick, kind, page, viewer) => collectionDocument(deps.engine, ids, nick, kind, page, viewer),
     async groupActor(uuid) {
       const group = await publicLocalGroup(deps.engine, ids, uuid);
       return group ? groupActorDocument(deps.bank, ids, group, uuid) : null;

@@ -172,3 +172,40 @@ it("bearer tokens from config `users` (the original's test configs) read as thei
     await server.close();
   }
 });
+
+it("the ActivityPub collections answer Bearer tokens: the inbox to its owner only, the outbox whole to its owner and public to others", async () => {
+  const clients = [{ client_id: "ap-client", client_secret: "ap-client-secret-long-enough" }];
+  const users = [
+    { nickname: "dana", password: PASSWORD, tokens: [{ token: "dana-bearer-token-long-enough-to-guess-never", client_id: "ap-client", scope: "read writeown" }] },
+    { nickname: "erin", password: PASSWORD, tokens: [{ token: "erin-bearer-token-long-enough-to-guess-never", client_id: "ap-client", scope: "read" }] },
+  ];
+  const [dana, erin] = [users[0]!.tokens[0]!.token, users[1]!.tokens[0]!.token];
+  const server = await startTestServer(["--clients", JSON.stringify(clients), "--users", JSON.stringify(users)]);
+  try {
+    const erinId = (await bearerGet(server.url, "/api/user/erin/profile", erin)).json().id;
+    // dana writes a note to erin only: not public.
+    const post = await fetch(`${server.url}/api/user/dana/feed`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${dana}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ verb: "post", to: [{ id: erinId, objectType: "person" }], object: { objectType: "note", content: "for erin only" } }),
+    });
+    assert.equal(post.status, 200, await post.clone().text());
+    const page = (path: string, bearer?: string) =>
+      bearer ? bearerGet(server.url, path, bearer, "application/activity+json") : fetch(server.url + path).then(async (r) => ({ status: r.status, json: async () => r.json() }));
+    const has = (doc: { orderedItems?: { object?: { content?: string } }[] }) => (doc.orderedItems ?? []).some((a) => a.object?.content === "for erin only");
+
+    const inbox = await bearerGet(server.url, "/api/ap/users/dana/inbox?page=1", dana, "application/activity+json");
+    assert.equal(inbox.status, 200, inbox.text);
+    assert.equal(inbox.json().type, "OrderedCollectionPage");
+    assert.ok(has(inbox.json()), "the owner reads her inbox as AS2");
+    assert.equal((await bearerGet(server.url, "/api/ap/users/dana/inbox?page=1", erin, "application/activity+json")).status, 401, "someone else's token");
+    assert.equal((await page("/api/ap/users/dana/inbox?page=1")).status, 401, "no credentials");
+
+    assert.ok(has((await bearerGet(server.url, "/api/ap/users/dana/outbox?page=1", dana, "application/activity+json")).json()), "the owner's token sees her private note in her outbox");
+    const anonymous = await page("/api/ap/users/dana/outbox?page=1");
+    assert.equal(anonymous.status, 200);
+    assert.ok(!has(await anonymous.json()), "the public view does not");
+  } finally {
+    await server.close();
+  }
+});
