@@ -37,9 +37,10 @@ export async function actorDocument(bank: Bank, engine: Engine, ids: ApIds, nick
 export type CollectionKind = "inbox" | "outbox" | "followers" | "following" | "liked";
 
 /**
- * A person's collection as AS2, as anyone may see it: without `page` the
+ * A person's collection as AS2, as `viewer` may see it (anonymous: what
+ * anyone may see; the inbox only for its owner): without `page` the
  * OrderedCollection (totalItems, first), with `page=n` (from 1) an
- * OrderedCollectionPage with next/prev. Outbox items are public activities.
+ * OrderedCollectionPage with next/prev.
  */
 export async function collectionDocument(engine: Engine, ids: ApIds, nick: string, kind: CollectionKind, page: number | null, viewer: Viewer = ANONYMOUS): Promise<AS> {
   const url = ids.endpoint(nick, kind);
