@@ -9,24 +9,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startApi, postNote, pathOf, PUBLIC, type ApiFixture, type TestUser } from "../api/support";
 import { startApexPeer, type ApexPeer } from "./apex-peer";
+import { LOOPBACK, eventually } from "./support";
 
 const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 /** apex compacts the public collection to "as:Public". */
 const isPublic = (j: any) => [j.to, j.cc].flat().some((a) => a === AS_PUBLIC || a === "as:Public");
-const LOOPBACK = ["--driver", "memory", "--federationAllowedAddresses", "127.0.0.0/8"];
 const idOf = (v: any): string | undefined => (typeof v === "string" ? v : v?.id);
 const contentOf = (a: any): string | undefined => a?.object?.content;
-
-/** Polls until `check` gives a value (deliveries are background jobs); no timing assertion. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("ActivityPub with an activitypub-express peer", () => {
   let api: ApiFixture;

@@ -10,19 +10,9 @@ import assert from "node:assert/strict";
 import { createPublicKey } from "node:crypto";
 import { startApi, PUBLIC, type ApiFixture, type TestUser } from "../api/support";
 import { startFedifyPeer, type FedifyPeer } from "./fedify-peer";
+import { LOOPBACK, eventually } from "./support";
 
 const AP = "application/activity+json";
-const LOOPBACK = ["--driver", "memory", "--federationAllowedAddresses", "127.0.0.0/8"];
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("ActivityPub groups", () => {
   let api: ApiFixture;

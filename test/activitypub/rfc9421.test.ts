@@ -19,19 +19,9 @@ import { createAddressPolicy } from "../../lib/net/address-check";
 import { createSafeFetcher } from "../../lib/net/safe-request";
 import { startFedifyPeer, type FedifyPeer } from "./fedify-peer";
 import { startRfc9421Peer, type Rfc9421Peer } from "./rfc9421-peer";
+import { LOOPBACK, eventually } from "./support";
 
-const LOOPBACK = ["--driver", "memory", "--federationAllowedAddresses", "127.0.0.0/8"];
 const digestOf = (body: string) => `sha-256=:${createHash("sha256").update(body).digest("base64")}:`;
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("RFC 9421 HTTP Message Signatures", () => {
   let api: ApiFixture;
