@@ -6,8 +6,10 @@
  * request headers (OAuth signing costs the load generator the same on
  * both sides).
  *
- * Rows: POST a note (3-legged), GET a feed of 20 notes (2-legged), GET a
- * profile (2-legged), GET webfinger; then the newest inbox page and a POST
+ * Rows: POST a note (3-legged), GET a feed of 20 notes (2-legged: another
+ * user's 200 public notes), GET a profile (2-legged), GET webfinger; then the
+ * first poster's feed for an anonymous viewer (its 20 public notes now under
+ * the POST row's followers-only notes); then the newest inbox page and a POST
  * for a user whose inbox and outbox hold 100 items and for one whose hold
  * 1,000,000 (seeded straight through the SQLite driver, repeating real
  * activity ids); then each worker's RSS.
@@ -184,11 +186,16 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
     const { url } = cluster;
     const client = await registerClient(url, { application_name: "bench" });
     const creds: Record<string, Creds> = {};
-    for (const nick of ["bencher", "short", "long"]) creds[nick] = userCreds(client, (await registerUser(url, client, nick, "bench*mark*2024")).token);
+    for (const nick of ["bencher", "reader", "short", "long"]) creds[nick] = userCreds(client, (await registerUser(url, client, nick, "bench*mark*2024")).token);
     const anon = clientCreds(client);
-    for (let i = 0; i < 20; i++) {
-      const r = await signedRequest(url, creds.bencher!, "POST", "/api/user/bencher/feed", { verb: "post", to: PUBLIC, object: { objectType: "note", content: `note ${i}` } });
-      if (r.status !== 200) throw new Error(`setup post failed: ${r.status} ${r.text}`);
+    // The feed row reads `reader`'s 200 public notes (the issue's data), which the
+    // POST row does not grow; bencher's 20 public notes end up under the POST
+    // row's notes (addressed to followers: no `to`), read by the last feed row.
+    for (const [nick, n] of [["reader", 200], ["bencher", 20]] as const) {
+      for (let i = 0; i < n; i++) {
+        const r = await signedRequest(url, creds[nick]!, "POST", `/api/user/${nick}/feed`, { verb: "post", to: PUBLIC, object: { objectType: "note", content: `note ${i}` } });
+        if (r.status !== 200) throw new Error(`setup post failed: ${r.status} ${r.text}`);
+      }
     }
     // The short and long users' streams: real activities, repeated (streams do not de-duplicate).
     for (const nick of ["short", "long"]) {
@@ -203,10 +210,12 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
     const note = JSON.stringify({ verb: "post", object: { objectType: "note", content: "benchmark note" } });
     const endpoints: Endpoint[] = [
       { name: "POST note (3-legged)", method: "POST", path: "/api/user/bencher/feed", creds: creds.bencher!, body: note },
-      { name: "GET feed of 20 notes (2-legged)", method: "GET", path: "/api/user/bencher/feed?count=20", creds: anon },
+      { name: "GET feed of 20 notes (2-legged)", method: "GET", path: "/api/user/reader/feed?count=20", creds: anon },
       { name: "GET profile (2-legged)", method: "GET", path: "/api/user/bencher/profile", creds: anon },
       { name: "GET webfinger", method: "GET", path: `/.well-known/webfinger?resource=${encodeURIComponent(`acct:bencher@${host}`)}`, creds: null },
     ];
+    // After the POST row: 20 public notes under the thousands it posted to followers only.
+    const hidden: Endpoint = { name: "GET feed of 20 public notes under the POST row's followers-only notes (2-legged, anonymous)", method: "GET", path: "/api/user/bencher/feed?count=20", creds: anon };
     const scaling: Endpoint[] = [];
     for (const [nick, size] of [["short", 100], ["long", long]] as const) {
       scaling.push({ name: `GET newest inbox page (20), ${size.toLocaleString("en")} items`, method: "GET", path: `/api/user/${nick}/inbox?count=20`, creds: creds[nick]! });
@@ -223,17 +232,18 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
       const top = await measure(e.name, { ...common, url: ceiling.url, requests: [request(ceiling.url, e)] });
       pairs.push({ ours, ceiling: top });
     }
+    const hiddenRow = await measure(hidden.name, { ...common, url, requests: [request(url, hidden)] });
     const scaled: BenchRow[] = [];
     for (const e of scaling) scaled.push(await measure(e.name, { ...common, url, requests: [request(url, e)] }));
     const rss = cluster.workerPids.map(rssMiB);
-    return report({ pairs, scaled, rss, duration, connections, long, quick });
+    return report({ pairs, hiddenRow, scaled, rss, duration, connections, long, quick });
   } finally {
     if (ceiling) ceiling.child.send("stop");
     await stopCluster(cluster);
   }
 }
 
-function report(r: { pairs: Pair[]; scaled: BenchRow[]; rss: (number | null)[]; duration: number; connections: number; long: number; quick: boolean }): string {
+function report(r: { pairs: Pair[]; hiddenRow: BenchRow; scaled: BenchRow[]; rss: (number | null)[]; duration: number; connections: number; long: number; quick: boolean }): string {
   const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : "n/a");
   const [shortPage, shortPost, longPage, longPost] = r.scaled;
   return [
@@ -251,6 +261,9 @@ function report(r: { pairs: Pair[]; scaled: BenchRow[]; rss: (number | null)[]; 
       ({ ours, ceiling }) =>
         `| ${ours.name} | ${ours.rps.toFixed(0)} | ${ours.p50} | ${ours.p99} | ${ceiling ? ceiling.rps.toFixed(0) : "n/a"} | ${ceiling ? ceiling.p99 : "n/a"} | ${ceiling ? ratio(ours.rps, ceiling.rps) : "n/a"} | ${ours.non2xx} | ${ours.errors} |`,
     ),
+    "",
+    `Visibility filter: ${r.hiddenRow.name}: ${r.hiddenRow.rps.toFixed(0)} req/s, p50 ${r.hiddenRow.p50} ms, p99 ${r.hiddenRow.p99} ms, ` +
+      `${r.hiddenRow.requests} requests, ${r.hiddenRow.non2xx} non-2xx, ${r.hiddenRow.errors} errors (no ceiling: the answer is the same page as before the POST row).`,
     "",
     `Stream length: the newest inbox page (3-legged, the owner) and a POST (which appends to the poster's outbox and inbox) ` +
       `for a user whose inbox and outbox hold 100 items and one whose hold ${r.long.toLocaleString("en")} ` +
