@@ -64,7 +64,8 @@ export function rawWebfinger(opts: RawWebfingerOptions): RawHandler {
   return (req, res, fallback) => {
     const url = req.url ?? "";
     let resource: string | undefined;
-    if (url.length === PATH.length) resource = undefined;
+    // Only the path itself: a lane path of the same length (`/api/user/erin/profile`) is not WebFinger.
+    if (url === PATH) resource = undefined;
     else {
       const m = url.startsWith(PATH) && url[PATH.length] === "?" ? ONE_RESOURCE.exec(url.slice(PATH.length + 1)) : null;
       if (!m) return false;

@@ -206,3 +206,14 @@ test("profile: a disabled account's tokens are refused on the fast lane as on th
   // What a 2-legged reader of the disabled account's profile gets is the full stack's answer too.
   await assertSameAnswer(path, () => [signed(path)]);
 });
+
+test("a lane path as long as /.well-known/webfinger is not taken for WebFinger", async () => {
+  // "/api/user/erin/profile" has the 22 characters of "/.well-known/webfinger".
+  await registerUser(server.url, client, "erin", "erin*pass*2024");
+  for (const path of ["/api/user/erin/profile", "/api/user/abcdefghijkl"]) {
+    assert.equal(path.length, "/.well-known/webfinger".length);
+    const res = await raw(path, [signed(path)]);
+    assert.equal(res.status, path.endsWith("profile") ? 200 : 404, `${path}: ${res.body.toString()}`);
+    assert.doesNotMatch(res.body.toString(), /resource parameter/);
+  }
+});
