@@ -2,6 +2,9 @@ import { AlreadyExistsError, DatabankError, NoSuchThingError, WrongTypeError } f
 import { Bank } from "./bank";
 import { hasBatch, runSequentially, type BatchOp } from "./batch";
 
+/** The largest batched read whose records a transaction keeps for reading again. */
+const KEEP_BATCH = 16;
+
 /**
  * A Bank whose writes are buffered, then stored all together or not at all
  * by `inTransaction`. Why: a POST makes a dozen small writes (object,
@@ -30,6 +33,8 @@ export class TxBank extends Bank {
   private readonly arrays = new Set<string>();
   /** type\0id → a committed value read in this transaction (a snapshot; null: none stored). */
   private readonly seen = new Map<string, unknown>();
+  /** Ids given to createFresh: minted just now, so in no stored array yet. */
+  private readonly fresh = new Set<string>();
   private readonly hooks: (() => unknown)[] = [];
 
   constructor(readonly base: Bank) {
@@ -122,6 +127,7 @@ export class TxBank extends Bank {
    */
   override async createFresh<T = any>(type: string, id: string, value: T): Promise<T> {
     if (this.mine(type, id)?.value !== undefined) throw new AlreadyExistsError(type, id);
+    this.fresh.add(String(id));
     const v = this.snapshot(value);
     this.record({ op: "create", type, id, value: v }, v);
     return value;
@@ -177,11 +183,19 @@ export class TxBank extends Bank {
     if (value === null) throw new NoSuchThingError(type, id);
     return value;
   }
-  /** Records read before in this transaction come from there; the rest in one batched read (not kept: a fan-out reads thousands). */
+  /**
+   * Records read before in this transaction come from there; the rest in
+   * one batched read, kept when there are few (an activity's objects), not
+   * when there are many (a fan-out reads thousands of persons once each).
+   */
   override async readAll<T = any>(type: string, ids: string[]): Promise<Record<string, T | null>> {
     const out: Record<string, T | null> = {};
     const unread = ids.filter((id) => this.mine(type, id) === undefined && !this.seen.has(`${type}\0${id}`));
-    if (unread.length > 0) Object.assign(out, await this.base.readAll<T>(type, unread));
+    if (unread.length > 0) {
+      const read = await this.base.readAll<T>(type, unread);
+      Object.assign(out, read);
+      if (unread.length <= KEEP_BATCH) for (const id of unread) this.seen.set(`${type}\0${id}`, read[id] == null ? null : this.snapshot(read[id]));
+    }
     for (const id of ids) {
       const own = this.mine(type, id);
       if (own !== undefined) out[id] = own.value === undefined ? null : this.snapshot(own.value as T);
@@ -226,8 +240,10 @@ export class TxBank extends Bank {
    */
   override async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
     const added: string[] = [];
+    // An id minted in this transaction (createFresh) is in no stored array: nothing to check.
+    const minted = typeof item === "string" && this.fresh.has(item);
     for (const id of new Set(ids.map(String))) {
-      const at = this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
+      const at = minted || this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
         if (err instanceof NoSuchThingError) return -1;
         throw err;
       });
