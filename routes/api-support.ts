@@ -20,6 +20,8 @@ export interface ApiHelpers {
    * be the principal (401 "Not authorized").
    */
   requireSelf(req: Request): Promise<string>;
+  /** The self check, answering the user's stored person (engine.storedProfile) for engine.postActivity. */
+  selfProfile(req: Request): Promise<AS>;
   /** Sends a read answer, as AS2 when the client negotiates it (api.md §1). */
   sendRead(req: Request, res: Response, json: AS): void;
 }
@@ -65,6 +67,13 @@ export function queryString(v: unknown): string {
 
 export function createApiHelpers(ctx: RouterContext): ApiHelpers {
   const { engine } = ctx;
+  const selfProfile = async (req: Request): Promise<AS> => {
+    const nickname = req.params.nickname ?? "";
+    const profile = await engine.storedProfile(nickname);
+    if (!profile) throw new NotFoundError(`No such 'user' with id '${nickname}'`);
+    if (authOf(req).nickname !== nickname) throw new UnauthorizedError("Not authorized");
+    return profile;
+  };
   return {
     viewer(req) {
       const auth = authOf(req);
@@ -85,11 +94,10 @@ export function createApiHelpers(ctx: RouterContext): ApiHelpers {
       return nickname;
     },
     async requireSelf(req) {
-      const nickname = req.params.nickname ?? "";
-      if (!(await engine.profileOf(nickname))) throw new NotFoundError(`No such 'user' with id '${nickname}'`);
-      if (authOf(req).nickname !== nickname) throw new UnauthorizedError("Not authorized");
-      return nickname;
+      await selfProfile(req);
+      return req.params.nickname ?? "";
     },
+    selfProfile,
     sendRead(req, res, json) {
       res.vary("Accept");
       if (prefersAS2(req.get("accept"))) {

@@ -36,8 +36,8 @@ export function createApiUserRouter(ctx: RouterContext, auth: AuthMiddlewares): 
       api.sendRead(req, res, await engine.streams.feed(nick(req.params), kind, req.query, api.viewer(req)));
     }));
     router.post(`/api/user/:nickname/${path}`, auth.userWrite, handle(async (req, res) => {
-      const nickname = await api.requireSelf(req);
-      res.json(await engine.postActivity(nickname, jsonBody(req), api.generator(req), { feed }));
+      const profile = await api.selfProfile(req);
+      res.json(await engine.postActivity(nick(req.params), jsonBody(req), api.generator(req), { feed, profile }));
     }));
   }
 

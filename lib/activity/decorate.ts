@@ -114,16 +114,22 @@ export async function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?:
   return obj;
 }
 
+function countOf(feed: AS): number | undefined {
+  return typeof feed.totalItems === "number" ? feed.totalItems : undefined;
+}
+
 async function objectsFor(ctx: Ctx, ids: string[]): Promise<AS[]> {
   const found = await ctx.objects.getMany(ids);
   return ids.filter((id) => found.has(id)).map((id) => stripPrivate(found.get(id)!));
 }
 
-/** First `ITEMS` visible replies, newest first, each with `liked` for a viewer. */
-async function visibleReplies(ctx: Ctx, parentId: string, viewerId: string | null): Promise<AS[]> {
+/** First `ITEMS` visible replies, newest first, each with `liked` for a viewer. `total`: the count addCounts read. */
+async function visibleReplies(ctx: Ctx, parentId: string, viewerId: string | null, total?: number): Promise<AS[]> {
   const stream = ctx.stream(streamNames.replies(parentId));
-  const { ids } = await stream.filteredPage({ count: ITEMS, offset: 0 }, async (batch) =>
-    canSeeObjects(ctx, batch, await ctx.objects.getMany(batch), viewerId),
+  const { ids } = await stream.filteredPage(
+    { count: ITEMS, offset: 0 },
+    async (batch) => canSeeObjects(ctx, batch, await ctx.objects.getMany(batch), viewerId),
+    total,
   );
   const replies = await objectsFor(ctx, ids);
   // Authors, counts and `liked` of the replies in one batch, not per reply.
@@ -165,10 +171,11 @@ export async function decorate(ctx: Ctx, obj: AS, opts: DecorateOptions, pre: Pa
     // The original adds likers only to liked objects (api.md §8 "likes.items
     // when liked"): an unliked object has no likes.items at all, not [].
     if (isPlainObject(obj.likes) && obj.likes.totalItems > 0) {
-      obj.likes.items = await objectsFor(ctx, await ctx.stream(streamNames.likes(obj.id)).range(0, ITEMS));
+      obj.likes.items = await objectsFor(ctx, await ctx.stream(streamNames.likes(obj.id)).range(0, ITEMS, countOf(obj.likes)));
     }
-    if (isPlainObject(obj.shares)) obj.shares.items = await objectsFor(ctx, await ctx.stream(streamNames.shares(obj.id)).range(0, ITEMS));
-    if (isPlainObject(obj.replies)) obj.replies.items = await visibleReplies(ctx, obj.id, viewerId);
+    // The sizes addCounts has just read: not read again (a new note's empty feeds cost no read at all).
+    if (isPlainObject(obj.shares)) obj.shares.items = await objectsFor(ctx, await ctx.stream(streamNames.shares(obj.id)).range(0, ITEMS, countOf(obj.shares)));
+    if (isPlainObject(obj.replies)) obj.replies.items = await visibleReplies(ctx, obj.id, viewerId, countOf(obj.replies));
     if (obj.objectType === "collection" && isPlainObject(obj.members)) {
       // A list may hold notes as well as persons: members the viewer may not read are stubs.
       const guard = new EmbedGuard(ctx, viewerId);

@@ -89,7 +89,11 @@ export interface Engine {
   afterRegister(user: { nickname: string }, client?: Generator): Promise<AS>;
   /** After an account is deleted: drop its streams and list names, so the nickname can be registered afresh. */
   forgetUser(nickname: string): Promise<void>;
-  postActivity(nickname: string, body: unknown, client: Generator, opts?: { feed?: FeedKind }): Promise<AS>;
+  /**
+   * A local user's post (api.md §7), presented for its actor. `profile`:
+   * the user's stored person as `storedProfile` just gave it (not read again).
+   */
+  postActivity(nickname: string, body: unknown, client: Generator, opts?: { feed?: FeedKind; profile?: AS }): Promise<AS>;
   /** Historical import (pump-import-collection): stored with its ids, never distributed. */
   importing: {
     importActivity(body: unknown, opts?: ImportOptions): Promise<ImportOutcome>;
@@ -121,6 +125,8 @@ export interface Engine {
   getProfile(nickname: string, viewer: Viewer): Promise<AS>;
   /** The stored person (no decorations) for User JSON; null when unknown. */
   profileOf(nickname: string): Promise<AS | null>;
+  /** The stored person as stored (private fields too), to hand back to postActivity; null when unknown. */
+  storedProfile(nickname: string): Promise<AS | null>;
   /** The person id of a local user (for building a Viewer). */
   personId(nickname: string): string;
   streams: {
@@ -201,8 +207,10 @@ export function createEngine(opts: EngineOptions): Engine {
       exportPerson: (nickname) => exportPerson(core, nickname),
     },
     async postActivity(nickname, body, client, o = {}) {
-      const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed");
-      return presentActivity(ctx, stored, { viewerId: viewerFor(nickname).personId, items: true, flags: true, followed: true });
+      // The answer shows the objects the post stored or read as they were stored: no second read of them.
+      const objects = new Map<string, AS>();
+      const stored = await postAsUser(core, nickname, body, client, o.feed ?? "feed", { profile: o.profile, objects });
+      return presentActivity(ctx, stored, { viewerId: viewerFor(nickname).personId, items: true, flags: true, followed: true }, objects);
     },
     follow: (n, o, c) => writes.follow(core, n, o, c),
     favorite: (n, o, c) => writes.favorite(core, n, o, c),
@@ -219,6 +227,7 @@ export function createEngine(opts: EngineOptions): Engine {
     getObjectByForeignId: (t, id, v) => getObjectByForeignId(core, t, id, v),
     getProfile: (n, v) => getProfile(core, n, v),
     profileOf: (n) => profileOf(core, n),
+    storedProfile: (n) => ctx.profileOf(n),
     personId: (n) => ctx.people.personId(n),
     streams: {
       feed: (n, k, q, v, r) => userFeed(core, n, k, q, v, r),

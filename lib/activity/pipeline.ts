@@ -1,6 +1,7 @@
 import { AlreadyExistsError, inTransaction, type TxBank } from "../databank";
 import { BadRequestError, NotFoundError } from "../errors";
 import { ADDRESS_FIELDS, OBJECT_FIELDS, clone, isPlainObject, sameId, stripPrivate, type AS } from "../model/as";
+import { OBJECT_TYPE } from "../model/activity-object";
 import { requireObject, validateActivity } from "../model/validate";
 import { isMajor } from "../model/vocabulary";
 import { ensureRecipients } from "./addressing";
@@ -58,11 +59,14 @@ export async function requireProfile(core: Core, nickname: string): Promise<AS> 
  * error half-way stores nothing. Stream events and the job start after
  * the commit.
  */
-export async function processActivity(core: Core, act: AS, actorNick: string | null, opts: { spamCheck?: boolean } = {}): Promise<AS> {
+export async function processActivity(core: Core, act: AS, actorNick: string | null, opts: ProcessOptions = {}): Promise<AS> {
   requireObject(act);
   const stored = await inTransaction(core.ctx.bank, async (tx) => {
     const events = new DeferredStreamEvents(core.ctx.streamEvents);
     tx.afterCommit(() => events.flush());
+    if (opts.actor) tx.remember(OBJECT_TYPE, opts.actor.id, opts.actor);
+    // What the transaction stored or read of objects, for the answer (presentActivity) to show without reading them again.
+    if (opts.objects) tx.afterCommit(() => copyObjects(tx, opts.objects!));
     return storeActivity({ ...core, ctx: core.ctx.over(tx, events) }, tx, act, actorNick, opts);
   }).catch((err: unknown) => {
     // Another request created the same thing between our check and our
@@ -74,7 +78,21 @@ export async function processActivity(core: Core, act: AS, actorNick: string | n
   return stored;
 }
 
-async function storeActivity(core: Core, tx: TxBank, act: AS, actorNick: string | null, opts: { spamCheck?: boolean }): Promise<AS> {
+/** What processActivity may be given, and may hand back. */
+export interface ProcessOptions {
+  /** Run the spam check (what local people post). */
+  spamCheck?: boolean;
+  /** The actor's stored person, read by the caller just before: not read again. */
+  actor?: AS;
+  /** Filled after the commit with the objects the activity references, as stored (see TxBank.known). */
+  objects?: Map<string, AS>;
+}
+
+function copyObjects(tx: TxBank, into: Map<string, AS>): void {
+  for (const [id, value] of tx.known(OBJECT_TYPE)) into.set(id, value as AS);
+}
+
+async function storeActivity(core: Core, tx: TxBank, act: AS, actorNick: string | null, opts: ProcessOptions): Promise<AS> {
   const { ctx } = core;
   await ensureRecipients(ctx, act);
   ctx.activities.mint(act, actorNick);
@@ -88,7 +106,7 @@ async function storeActivity(core: Core, tx: TxBank, act: AS, actorNick: string 
     act.content = autoContent(act, parent);
   }
   await ctx.activities.compressReferences(act, OBJECT_FIELDS, ADDRESS_FIELDS);
-  const stored = await ctx.activities.create(act);
+  const stored = await ctx.activities.create(act, true);
   if (actorNick) {
     await placeInOutbox(ctx, actorNick, stored);
     await placeInInbox(ctx, actorNick, stored);
@@ -101,10 +119,19 @@ async function storeActivity(core: Core, tx: TxBank, act: AS, actorNick: string 
  * A local user's post (api.md §7) up to storage: validate, scrub, actor
  * default/check ("Invalid actor"), generator, default verb, the
  * feed/major|minor guard; then `processActivity`. Returns the stored
- * activity.
+ * activity. `known.profile` is the user's stored person when the caller
+ * has just read it (not read again); `known.objects` is filled with the
+ * objects the activity references as stored, for presenting it.
  */
-export async function postAsUser(core: Core, nickname: string, body: unknown, client: Generator, feed: FeedKind = "feed"): Promise<AS> {
-  const profile = await requireProfile(core, nickname);
+export async function postAsUser(
+  core: Core,
+  nickname: string,
+  body: unknown,
+  client: Generator,
+  feed: FeedKind = "feed",
+  known: { profile?: AS; objects?: Map<string, AS> } = {},
+): Promise<AS> {
+  const profile = known.profile ?? (await requireProfile(core, nickname));
   validateActivity(body);
   const act = clone(body);
   scrubActivity(act);
@@ -116,5 +143,5 @@ export async function postAsUser(core: Core, nickname: string, body: unknown, cl
   if (feed === "major" && !isMajor(act)) throw new BadRequestError("Only major activities to this feed.");
   if (feed === "minor" && isMajor(act)) throw new BadRequestError("Only minor activities to this feed.");
   if (core.hooks?.resolveIds) await core.hooks.resolveIds(act);
-  return processActivity(core, act, nickname, { spamCheck: true });
+  return processActivity(core, act, nickname, { spamCheck: true, actor: profile, objects: known.objects });
 }

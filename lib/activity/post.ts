@@ -42,7 +42,8 @@ export async function applyPost({ ctx, act, actorNick }: VerbInput): Promise<voi
   if (isPlainObject(act.target)) plan = await planTarget(ctx, act, obj, "add");
 
   const saved = stored ? await ctx.objects.ensure(obj) : await storeNewObject(ctx, obj, actorNick);
-  await ctx.activities.recordPost(saved.id, act.id);
+  // An object whose id we just minted has never been posted: no read to check it.
+  await ctx.activities.recordPost(saved.id, act.id, !stored && typeof obj.id !== "string");
   if (isList) {
     const key = listKey(act.actor.id, saved);
     await ctx.bank.save(LIST_NAME_TYPE, key, { key, id: saved.id });

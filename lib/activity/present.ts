@@ -1,4 +1,5 @@
 import { ADDRESS_FIELDS, OBJECT_FIELDS, isPlainObject, stripPrivate, type AS } from "../model/as";
+import { cleanOnRead } from "../model/html";
 import { autoContent } from "./content";
 import type { Ctx } from "./context";
 import { addCounts, decorate, expandAuthor, prefetchAuthors, prefetchPage, type DecorateOptions, type PagePrefetch } from "./decorate";
@@ -102,8 +103,8 @@ function referencedIds(acts: AS[]): Set<string> {
  * content is usually generated from the object's name ("bob shared
  * <a>Secret plans</a>") and we cannot tell generated text from typed.
  */
-export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOptions): Promise<AS[]> {
-  const found = await ctx.objects.getMany(referencedIds(acts));
+export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOptions, known?: Map<string, AS>): Promise<AS[]> {
+  const found = await objectsOf(ctx, referencedIds(acts), known);
   const parents = await parentsOf(ctx, [...found.values()], found);
   const guard = new EmbedGuard(ctx, opts.viewerId);
   // The page's own activities are usually their objects' posts: no second read of them.
@@ -156,6 +157,21 @@ export async function presentActivities(ctx: Ctx, acts: AS[], opts: DecorateOpti
   return out;
 }
 
-export async function presentActivity(ctx: Ctx, act: AS, opts: DecorateOptions): Promise<AS> {
-  return (await presentActivities(ctx, [act], opts))[0]!;
+/**
+ * `known`: stored objects in hand (what the write that made `act` stored
+ * or read: TxBank.known), used instead of reading them again.
+ */
+export async function presentActivity(ctx: Ctx, act: AS, opts: DecorateOptions, known?: Map<string, AS>): Promise<AS> {
+  return (await presentActivities(ctx, [act], opts, known))[0]!;
+}
+
+/** The stored objects by id: those in `known` (as a read would give them), the others read in one batch. */
+async function objectsOf(ctx: Ctx, ids: Set<string>, known?: Map<string, AS>): Promise<Map<string, AS>> {
+  if (!known) return ctx.objects.getMany(ids);
+  const found = await ctx.objects.getMany([...ids].filter((id) => !known.has(id)));
+  for (const id of ids) {
+    const k = known.get(id);
+    if (k) found.set(id, cleanOnRead(k));
+  }
+  return found;
 }

@@ -43,5 +43,6 @@ export async function storeNewObject(ctx: Ctx, obj: AS, authorNick: string | nul
   const minted = ctx.objects.mint(obj, authorNick);
   if (isPlainObject(minted.author)) minted.author = refOf(await ctx.objects.ensure(minted.author));
   if (isPlainObject(minted.inReplyTo)) minted.inReplyTo = refOf(await ctx.objects.ensure(minted.inReplyTo));
-  return ctx.objects.create(minted);
+  // An id we minted (none was given) cannot be taken: no read to check it.
+  return ctx.objects.create(minted, typeof obj.id !== "string");
 }

@@ -40,6 +40,14 @@ export class Bank {
     return this.call("create", type, id, value);
   }
   /**
+   * `create` for an id the caller has just minted: a transaction
+   * (transaction.ts) skips its read-before-create; a taken id still fails
+   * with AlreadyExistsError. The same as `create` here.
+   */
+  createFresh<T = any>(type: string, id: string, value: T): Promise<T> {
+    return this.create(type, id, value);
+  }
+  /**
    * Stores `value` unless the id already has one (then leaves that one):
    * true when this call stored it. For values any of several concurrent
    * requests may create (a shared collection object).

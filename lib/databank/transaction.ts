@@ -2,6 +2,9 @@ import { AlreadyExistsError, DatabankError, NoSuchThingError, WrongTypeError } f
 import { Bank } from "./bank";
 import { hasBatch, runSequentially, type BatchOp } from "./batch";
 
+/** The largest batched read whose records a transaction keeps for reading again. */
+const KEEP_BATCH = 16;
+
 /**
  * A Bank whose writes are buffered, then stored all together or not at all
  * by `inTransaction`. Why: a POST makes a dozen small writes (object,
@@ -15,12 +18,23 @@ import { hasBatch, runSequentially, type BatchOp } from "./batch";
  * an array this transaction wrote is refused (not needed by any caller,
  * and an overlay of array edits would be a second store). `search` and
  * `scan` see only what is committed.
+ *
+ * A record is read from the store at most once per transaction (find,
+ * read, readAll and the existence checks of writes share what was read,
+ * and `remember` adds what the caller read just before): a POST asked for
+ * the poster's person five times. Nothing is locked while the work runs,
+ * so a second read could only have seen another request's commit, which
+ * the buffered writes do not look at either.
  */
 export class TxBank extends Bank {
   readonly ops: BatchOp[] = [];
   /** type\0id → the value written here (undefined: deleted here). */
   private readonly records = new Map<string, { value: unknown }>();
   private readonly arrays = new Set<string>();
+  /** type\0id → a committed value read in this transaction (a snapshot; null: none stored). */
+  private readonly seen = new Map<string, unknown>();
+  /** Ids given to createFresh: minted just now, so in no stored array yet. */
+  private readonly fresh = new Set<string>();
   private readonly hooks: (() => unknown)[] = [];
 
   constructor(readonly base: Bank) {
@@ -47,8 +61,49 @@ export class TxBank extends Bank {
   private async current(type: string, id: string): Promise<{ value: unknown } | null> {
     const own = this.mine(type, id);
     if (own !== undefined) return own.value === undefined ? null : own;
-    const value = await this.base.find(type, id);
+    const value = await this.committed(type, id);
     return value === null ? null : { value };
+  }
+
+  /**
+   * Records a committed value the caller has just read (or null: none), so
+   * that reads of it in this transaction do not go to the store again.
+   */
+  remember(type: string, id: string, value: unknown): void {
+    this.seen.set(`${type}\0${id}`, value === null || value === undefined ? null : this.snapshot(value));
+  }
+
+  /** The committed value of a record, read from the store once per transaction; a fresh copy each time. */
+  private async committed<T>(type: string, id: string): Promise<T | null> {
+    const key = `${type}\0${id}`;
+    if (!this.seen.has(key)) {
+      const value = await this.base.find<T>(type, id);
+      if (this.seen.has(key)) return this.copy<T>(key);
+      this.seen.set(key, value === null ? null : this.snapshot(value));
+      return value;
+    }
+    return this.copy<T>(key);
+  }
+  private copy<T>(key: string): T | null {
+    const v = this.seen.get(key);
+    return v === null ? null : this.snapshot(v as T);
+  }
+
+  /**
+   * The values this transaction wrote or read of one type (copies), by id:
+   * what the caller may present after the commit without reading them
+   * again. Records it deleted are left out.
+   */
+  known(type: string): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    const prefix = `${type}\0`;
+    for (const [key, v] of this.seen) if (key.startsWith(prefix) && v !== null) out.set(key.slice(prefix.length), this.snapshot(v));
+    for (const [key, r] of this.records) {
+      if (!key.startsWith(prefix)) continue;
+      if (r.value === undefined) out.delete(key.slice(prefix.length));
+      else out.set(key.slice(prefix.length), this.snapshot(r.value));
+    }
+    return out;
   }
   /** Buffers a record write; the stored value is a snapshot taken now, as a direct write would store. */
   private record(o: BatchOp, value: unknown): void {
@@ -61,6 +116,18 @@ export class TxBank extends Bank {
 
   override async create<T = any>(type: string, id: string, value: T): Promise<T> {
     if (await this.current(type, id)) throw new AlreadyExistsError(type, id);
+    const v = this.snapshot(value);
+    this.record({ op: "create", type, id, value: v }, v);
+    return value;
+  }
+  /**
+   * create for an id the caller has just minted (a new uuid): no read of
+   * the store first. A taken id still fails, with the same
+   * AlreadyExistsError, at the commit.
+   */
+  override async createFresh<T = any>(type: string, id: string, value: T): Promise<T> {
+    if (this.mine(type, id)?.value !== undefined) throw new AlreadyExistsError(type, id);
+    this.fresh.add(String(id));
     const v = this.snapshot(value);
     this.record({ op: "create", type, id, value: v }, v);
     return value;
@@ -108,20 +175,31 @@ export class TxBank extends Bank {
 
   override async find<T = any>(type: string, id: string): Promise<T | null> {
     const own = this.mine(type, id);
-    if (own === undefined) return this.base.find<T>(type, id);
+    if (own === undefined) return this.committed<T>(type, id);
     return own.value === undefined ? null : this.snapshot(own.value as T);
   }
   override async read<T = any>(type: string, id: string): Promise<T> {
-    const own = this.mine(type, id);
-    if (own === undefined) return this.base.read<T>(type, id);
-    if (own.value === undefined) throw new NoSuchThingError(type, id);
-    return this.snapshot(own.value as T);
+    const value = await this.find<T>(type, id);
+    if (value === null) throw new NoSuchThingError(type, id);
+    return value;
   }
+  /**
+   * Records read before in this transaction come from there; the rest in
+   * one batched read, kept when there are few (an activity's objects), not
+   * when there are many (a fan-out reads thousands of persons once each).
+   */
   override async readAll<T = any>(type: string, ids: string[]): Promise<Record<string, T | null>> {
-    const out = await this.base.readAll<T>(type, ids);
+    const out: Record<string, T | null> = {};
+    const unread = ids.filter((id) => this.mine(type, id) === undefined && !this.seen.has(`${type}\0${id}`));
+    if (unread.length > 0) {
+      const read = await this.base.readAll<T>(type, unread);
+      Object.assign(out, read);
+      if (unread.length <= KEEP_BATCH) for (const id of unread) this.seen.set(`${type}\0${id}`, read[id] == null ? null : this.snapshot(read[id]));
+    }
     for (const id of ids) {
       const own = this.mine(type, id);
       if (own !== undefined) out[id] = own.value === undefined ? null : this.snapshot(own.value as T);
+      else if (!(id in out)) out[id] = this.copy<T>(`${type}\0${id}`);
     }
     return out;
   }
@@ -162,8 +240,10 @@ export class TxBank extends Bank {
    */
   override async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
     const added: string[] = [];
+    // An id minted in this transaction (createFresh) is in no stored array: nothing to check.
+    const minted = typeof item === "string" && this.fresh.has(item);
     for (const id of new Set(ids.map(String))) {
-      const at = this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
+      const at = minted || this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
         if (err instanceof NoSuchThingError) return -1;
         throw err;
       });

@@ -66,11 +66,16 @@ export class ObjectStore {
     return rec ? this.get(rec.id) : null;
   }
 
-  /** Stores a new object (already minted), its HTML sanitised; 400 if the id is taken. */
-  async create(obj: AS): Promise<AS> {
+  /**
+   * Stores a new object (already minted), its HTML sanitised; 400 if the id
+   * is taken. `fresh`: its id was minted just now (not the client's), so
+   * no read checks it first (a taken id still fails when stored).
+   */
+  async create(obj: AS, fresh = false): Promise<AS> {
     cleanForStorage(obj);
     try {
-      await this.bank.create(OBJECT_TYPE, obj.id, obj);
+      if (fresh) await this.bank.createFresh(OBJECT_TYPE, obj.id, obj);
+      else await this.bank.create(OBJECT_TYPE, obj.id, obj);
     } catch (err) {
       if (err instanceof AlreadyExistsError) throw new BadRequestError(err.message, { cause: err });
       throw err;
@@ -143,8 +148,28 @@ export class ObjectStore {
    * not a bare reference, and the stored copy is bare or older.
    */
   async ensure(ref: AS, authorNick: string | null = null): Promise<AS> {
-    if (typeof ref.id !== "string") return this.create(this.mint(ref, authorNick));
-    const stored = await this.get(ref.id);
+    if (typeof ref.id !== "string") return this.create(this.mint(ref, authorNick), true);
+    return this.ensureOver(ref, await this.get(ref.id));
+  }
+
+  /**
+   * `ensure` of several references with one batched read (an activity's
+   * actor, object, generator and addresses); in order, each seeing what
+   * the ones before it stored.
+   */
+  async ensureAll(refs: AS[]): Promise<AS[]> {
+    const stored = await this.getMany(refs.map((r) => r.id).filter((id): id is string => typeof id === "string"));
+    const out: AS[] = [];
+    for (const ref of refs) {
+      const saved = typeof ref.id === "string" ? await this.ensureOver(ref, stored.get(ref.id) ?? null) : await this.ensure(ref);
+      if (typeof ref.id === "string") stored.set(ref.id, saved);
+      out.push(saved);
+    }
+    return out;
+  }
+
+  /** `ensure` of a reference with an id, given its stored copy (null: none). */
+  private async ensureOver(ref: AS, stored: AS | null): Promise<AS> {
     if (!stored) {
       const fresh = stripPrivate(clone(ref));
       if (typeof fresh.objectType !== "string") fresh.objectType = "note";

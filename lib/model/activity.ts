@@ -58,11 +58,16 @@ export class ActivityStore {
     return rec ? this.get(rec.id) : null;
   }
 
-  /** Stores a new activity (references already compressed), its HTML sanitised. */
-  async create(act: AS): Promise<AS> {
+  /**
+   * Stores a new activity (references already compressed), its HTML
+   * sanitised. `minted`: its id was minted just now (`mint`), so no read
+   * checks it first (a taken id still fails when stored).
+   */
+  async create(act: AS, minted = false): Promise<AS> {
     cleanForStorage(act);
     try {
-      await this.bank.create(ACTIVITY_TYPE, act.id, act);
+      if (minted) await this.bank.createFresh(ACTIVITY_TYPE, act.id, act);
+      else await this.bank.create(ACTIVITY_TYPE, act.id, act);
     } catch (err) {
       if (err instanceof AlreadyExistsError) throw new BadRequestError(err.message, { cause: err });
       throw err;
@@ -141,28 +146,32 @@ export class ActivityStore {
     return out;
   }
 
-  /** Records the post of an object; 400 "Already posted" if it has one. */
-  async recordPost(objectId: string, activityId: string): Promise<void> {
+  /**
+   * Records the post of an object; 400 "Already posted" if it has one.
+   * `fresh`: the object's id was minted just now, so it has none (no read).
+   */
+  async recordPost(objectId: string, activityId: string, fresh = false): Promise<void> {
+    const rec = { object: objectId, activity: activityId };
     try {
-      await this.bank.create(POST_INDEX_TYPE, objectId, { object: objectId, activity: activityId });
+      if (fresh) await this.bank.createFresh(POST_INDEX_TYPE, objectId, rec);
+      else await this.bank.create(POST_INDEX_TYPE, objectId, rec);
     } catch (err) {
       if (err instanceof AlreadyExistsError) throw new BadRequestError("Already posted", { cause: err });
       throw err;
     }
   }
 
-  /** Stores every object an activity references and replaces it by a reference. */
+  /**
+   * Stores every object an activity references and replaces it by a
+   * reference: the objects' `ensure`, in field order, with one batched read.
+   */
   async compressReferences(act: AS, fields: readonly string[], addressFields: readonly string[]): Promise<void> {
-    for (const f of fields) {
-      if (!isPlainObject(act[f])) continue;
-      const stored = await this.objects.ensure(act[f]);
-      act[f] = refOf(stored);
-    }
-    for (const f of addressFields) {
-      if (!Array.isArray(act[f])) continue;
-      const refs = [];
-      for (const addr of act[f]) refs.push(refOf(await this.objects.ensure(addr)));
-      act[f] = refs;
-    }
+    const refs: AS[] = [];
+    for (const f of fields) if (isPlainObject(act[f])) refs.push(act[f]);
+    for (const f of addressFields) if (Array.isArray(act[f])) refs.push(...act[f]);
+    const stored = await this.objects.ensureAll(refs);
+    let i = 0;
+    for (const f of fields) if (isPlainObject(act[f])) act[f] = refOf(stored[i++]!);
+    for (const f of addressFields) if (Array.isArray(act[f])) act[f] = act[f].map(() => refOf(stored[i++]!));
   }
 }

@@ -131,10 +131,11 @@ export class Stream {
   /**
    * One page of items that pass `keep`, scanning in chunks from the cursor
    * (older-ward for offset/before, newer-ward for since) until `count`
-   * items pass or the stream ends. Offsets count passing items.
+   * items pass or the stream ends. Offsets count passing items. `known`:
+   * the stream's size, when the caller has just read it.
    */
-  async filteredPage(args: PageArgs, keep: (ids: string[]) => Promise<boolean[]>): Promise<{ ids: string[]; total: number }> {
-    const total = await this.count();
+  async filteredPage(args: PageArgs, keep: (ids: string[]) => Promise<boolean[]>, known?: number): Promise<{ ids: string[]; total: number }> {
+    const total = known ?? (await this.count());
     const want = args.count;
     if (want === 0) return { ids: [], total };
     // Chunks double as the scan goes on: a page far below hidden items
