@@ -156,8 +156,12 @@ export class Bank {
    * driver has `appendToManyIfAbsent` (SQLite, PostgreSQL: a few multi-row
    * statements in one transaction per chunk); one `indexOf` and `append`
    * per id elsewhere (memory, MongoDB).
+   *
+   * `opts.lazy`: the caller is a queued job that runs again if this is
+   * lost, and whose own removal is stored durably after it; a driver may
+   * then commit without waiting for the disk (PostgreSQL).
    */
-  async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
+  async appendToMany(type: string, ids: string[], item: unknown, opts: { lazy?: boolean } = {}): Promise<string[]> {
     const unique = [...new Set(ids.map(String))];
     const native = (this.raw as unknown as { appendToManyIfAbsent?: unknown }).appendToManyIfAbsent;
     if (typeof native !== "function") return this.appendToManyByOne(type, unique, item);
@@ -165,7 +169,7 @@ export class Bank {
     for (let i = 0; i < unique.length; i += APPEND_MANY_CHUNK) {
       const chunk = unique.slice(i, i + APPEND_MANY_CHUNK);
       const done = await new Promise<string[]>((resolve, reject) => {
-        native.call(this.raw, type, chunk, item, (err: Error | null, v?: string[]) => (err ? reject(err) : resolve(v ?? [])));
+        native.call(this.raw, type, chunk, item, (err: Error | null, v?: string[]) => (err ? reject(err) : resolve(v ?? [])), opts);
       });
       added.push(...done);
     }
