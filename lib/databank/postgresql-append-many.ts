@@ -3,7 +3,7 @@ import { WrongTypeError } from "databank";
 import { ITEMS, VALUES } from "./postgresql-store";
 
 /** The server-side function of a fan-out; versioned, so a newer driver never calls an older body. */
-const FN = "pump_append_many_v1";
+const FN = "pump_append_many_v2";
 /** SQLSTATE the function raises when one of the ids holds a value that is not an array. */
 const NOT_AN_ARRAY = "PUMPW";
 
@@ -12,24 +12,27 @@ const NOT_AN_ARRAY = "PUMPW";
  * into thousands of inboxes), as one call of a PL/pgSQL function: one
  * round trip and one implicit transaction per call whatever the number
  * of arrays (it was BEGIN, three statements and COMMIT), ids passed as
- * one `text[]` parameter. Its three statements are those the driver sent
- * before, in the same order and with the same locks:
+ * one `text[]` parameter.
  *
- * 1. every array's row, created empty if missing, then locked until
- *    commit (row by row through the primary key, in the caller's sorted
- *    order, so concurrent fan-outs queue rather than deadlock);
- * 2. a value that is not an array fails the whole call (WrongType);
- * 3. a new statement, so a new snapshot (a VOLATILE function in READ
+ * 1. Every array takes its next position (`hi + 1`, `arr + 1`; a missing
+ *    array is created holding one), in one upsert that locks each row
+ *    until commit, row by row through the primary key in the caller's
+ *    sorted order (concurrent fan-outs queue rather than deadlock). A
+ *    value that is not an array is not touched and fails the whole call
+ *    (WrongType). No separate `FOR UPDATE` pass: the update is the lock,
+ *    which saves a WAL record and an index descent per array.
+ * 2. A new statement, so a new snapshot (a VOLATILE function in READ
  *    COMMITTED takes one per statement): it sees the items of a racing
- *    run that held the locks first, and appends to the arrays that lack
- *    the item, at `hi + 1`, `arr + 1`.
+ *    run that held a row first. Arrays that already hold the item give
+ *    their position back (a retried job; rare) and are left alone, so a
+ *    retried delivery job (or two workers racing on one) lands an
+ *    activity once.
+ * 3. The others get the item at the position they took.
  *
- * An array that already holds the item is left alone, so a retried
- * delivery job (or two workers racing on one) lands an activity once.
- * Every row is reached through its unique index (upserts) or a per-id
+ * Every row is reached through its unique index (upsert) or a per-id
  * index probe (LATERAL ... LIMIT 1), so the cost follows the number of
- * arrays, never the size of the tables, whatever the planner's statistics
- * say.
+ * arrays, never the size of the tables, whatever the planner's
+ * statistics say.
  *
  * `lazy`: the transaction commits without waiting for its WAL to reach
  * the disk (synchronous_commit off, for this transaction only). Visible
@@ -43,30 +46,32 @@ export function appendManySchemaSql(): string[] {
     `CREATE OR REPLACE FUNCTION ${FN}(t text, ids text[], it text, lazy boolean) RETURNS SETOF text
      LANGUAGE plpgsql VOLATILE AS $fn$
      #variable_conflict use_column
-     DECLARE bad text; bad_arr integer;
+     DECLARE got text[]; at bigint[]; had text[];
      BEGIN
        IF lazy THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
-       INSERT INTO ${VALUES} (type, id, value, arr, lo, hi) SELECT t, u, NULL, 0, 0, -1 FROM unnest(ids) AS u ON CONFLICT (type, id) DO NOTHING;
-       -- Sorting the (locked) rows puts a non-array first; the lateral probes still lock in the ids' order.
-       SELECT v.id, v.arr INTO bad, bad_arr
-         FROM unnest(ids) WITH ORDINALITY AS u(id, n)
-         CROSS JOIN LATERAL (SELECT p.id, p.arr FROM ${VALUES} p WHERE p.type = t AND p.id = u.id FOR UPDATE) v
-         ORDER BY (v.arr IS NULL) DESC LIMIT 1;
-       IF FOUND AND bad_arr IS NULL THEN
-         RAISE EXCEPTION USING ERRCODE = '${NOT_AN_ARRAY}', MESSAGE = bad;
+       -- 1. Take the next position of every array (created with it if missing), which locks its row until commit.
+       WITH taken AS (
+         INSERT INTO ${VALUES} AS v (type, id, value, arr, lo, hi) SELECT t, u, NULL, 1, 0, 0 FROM unnest(ids) AS u
+         ON CONFLICT (type, id) DO UPDATE SET hi = v.hi + 1, arr = v.arr + 1 WHERE v.arr IS NOT NULL
+         RETURNING v.id, v.hi
+       ) SELECT array_agg(id), array_agg(hi) INTO got, at FROM taken;
+       IF coalesce(cardinality(got), 0) < cardinality(ids) THEN
+         RAISE EXCEPTION USING ERRCODE = '${NOT_AN_ARRAY}',
+           MESSAGE = (SELECT u FROM unnest(ids) AS u WHERE u <> ALL (coalesce(got, '{}')) LIMIT 1);
+       END IF;
+       -- 2. A new statement, so a new snapshot: it sees the items of a racing run that held the rows first.
+       SELECT array_agg(u.id) INTO had FROM unnest(got) AS u(id)
+         CROSS JOIN LATERAL (SELECT 1 FROM ${ITEMS} i WHERE i.type = t AND i.id = u.id AND i.item = it LIMIT 1) h;
+       -- 3. Arrays that had it give their position back (a retried job: rare); the others get the item.
+       IF had IS NOT NULL THEN
+         UPDATE ${VALUES} SET hi = hi - 1, arr = arr - 1 WHERE type = t AND id = ANY (had);
        END IF;
        RETURN QUERY
-         WITH todo AS (
-           SELECT u.id FROM unnest(ids) AS u(id)
-           LEFT JOIN LATERAL (SELECT 1 AS hit FROM ${ITEMS} i WHERE i.type = t AND i.id = u.id AND i.item = it LIMIT 1) h ON true
-           WHERE h.hit IS NULL
-         ), moved AS (
-           INSERT INTO ${VALUES} AS v (type, id, value, arr, lo, hi) SELECT t, id, NULL, 0, 0, -1 FROM todo
-           ON CONFLICT (type, id) DO UPDATE SET hi = v.hi + 1, arr = v.arr + 1 RETURNING v.id, v.hi
-         ), placed AS (
-           INSERT INTO ${ITEMS} (type, id, pos, item) SELECT t, id, hi, it FROM moved RETURNING id
-         )
-         SELECT id FROM placed;
+         WITH placed AS (
+           INSERT INTO ${ITEMS} (type, id, pos, item)
+           SELECT t, g.id, g.hi, it FROM unnest(got, at) AS g(id, hi) WHERE had IS NULL OR g.id <> ALL (had)
+           RETURNING id
+         ) SELECT id FROM placed;
      END
      $fn$`,
   ];

@@ -137,6 +137,9 @@ export class PostgresDatabank extends Databank {
    * options come after the callback so that callers of the SQLite driver's
    * four-argument form call both alike.
    */
+  /** Chunks of one Bank.appendToMany run at once: two, so a fan-out uses a second core of the server, and leaves the pool's other connections to requests. */
+  readonly appendManyInFlight = 2;
+
   appendToManyIfAbsent(type: string, ids: string[], item: unknown, cb: Callback<string[]>, opts: { lazy?: boolean } = {}): void {
     this.retrying(cb, (s) => appendToManyIfAbsent(s.client, type, ids, item, opts.lazy === true), false);
   }
