@@ -74,8 +74,10 @@ export async function placeInInbox(ctx: Ctx, nick: string, act: AS): Promise<voi
  * (Bank.appendToMany: a few statements per thousand streams instead of a
  * transaction per stream), and realtime hears of the streams it went
  * into in one announcement. Same idempotency as placeInInbox.
+ * `fromJob`: the caller is the activity's delivery job (see
+ * Bank.appendToMany's `lazy`: the job's removal makes it durable).
  */
-export async function placeInInboxes(ctx: Ctx, nicks: string[], act: AS): Promise<void> {
+export async function placeInInboxes(ctx: Ctx, nicks: string[], act: AS, fromJob = false): Promise<void> {
   if (nicks.length === 0) return;
   const half = isMajor(act) ? "major" : "minor";
   const direct = directNicks(ctx, act);
@@ -85,7 +87,7 @@ export async function placeInInboxes(ctx: Ctx, nicks: string[], act: AS): Promis
     if (direct.has(nick)) kinds.push("inbox/direct", `inbox/direct/${half}`);
     for (const kind of kinds) paths.set(streamNames.user(nick, kind), `/api/user/${nick}/${kind}`);
   }
-  const added = await ctx.bank.appendToMany(STREAM_TYPE, [...paths.keys()], act.id);
+  const added = await ctx.bank.appendToMany(STREAM_TYPE, [...paths.keys()], act.id, { lazy: fromJob });
   announce(ctx, act, added.map((name) => paths.get(name)!));
 }
 
@@ -191,11 +193,12 @@ export function forRemote(act: AS): AS {
 
 /**
  * Distributes a stored activity: local inboxes and group inboxes now,
- * remote recipients handed to `remote` (if any).
+ * remote recipients handed to `remote` (if any). Run by the activity's
+ * delivery job only (the job queue removes the job once this resolves).
  */
 export async function distribute(ctx: Ctx, act: AS, remote: RemoteDelivery | null): Promise<Recipients> {
   const r = await resolveRecipients(ctx, act);
-  await placeInInboxes(ctx, r.local, act);
+  await placeInInboxes(ctx, r.local, act, true);
   for (const g of r.groups) await placeInGroupInbox(ctx, g, act);
   if (r.groups.length > 0 && remote?.postedToGroups) await remote.postedToGroups(forRemote(act), r.groups);
   if (r.remote.length > 0) {

@@ -164,20 +164,34 @@ export class Bank {
    * driver has `appendToManyIfAbsent` (SQLite, PostgreSQL: a few multi-row
    * statements in one transaction per chunk); one `indexOf` and `append`
    * per id elsewhere (memory, MongoDB).
+   *
+   * `opts.lazy`: the caller is a queued job that runs again if this is
+   * lost, and whose own removal is stored durably after it; a driver may
+   * then commit without waiting for the disk (PostgreSQL).
    */
-  async appendToMany(type: string, ids: string[], item: unknown): Promise<string[]> {
+  async appendToMany(type: string, ids: string[], item: unknown, opts: { lazy?: boolean } = {}): Promise<string[]> {
     const unique = [...new Set(ids.map(String))];
-    const native = (this.raw as unknown as { appendToManyIfAbsent?: unknown }).appendToManyIfAbsent;
+    const raw = this.raw as unknown as { appendToManyIfAbsent?: unknown; appendManyInFlight?: number };
+    const native = raw.appendToManyIfAbsent;
     if (typeof native !== "function") return this.appendToManyByOne(type, unique, item);
-    const added: string[] = [];
-    for (let i = 0; i < unique.length; i += APPEND_MANY_CHUNK) {
-      const chunk = unique.slice(i, i + APPEND_MANY_CHUNK);
-      const done = await new Promise<string[]>((resolve, reject) => {
-        native.call(this.raw, type, chunk, item, (err: Error | null, v?: string[]) => (err ? reject(err) : resolve(v ?? [])));
-      });
-      added.push(...done);
-    }
-    return added;
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += APPEND_MANY_CHUNK) chunks.push(unique.slice(i, i + APPEND_MANY_CHUNK));
+    const added: string[][] = [];
+    // Chunks are disjoint, each its own transaction locking its rows in
+    // sorted order: a driver that says so (a server with several cores)
+    // runs a few at once.
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const at = next++;
+        added[at] = await new Promise<string[]>((resolve, reject) => {
+          native.call(this.raw, type, chunks[at], item, (err: Error | null, v?: string[]) => (err ? reject(err) : resolve(v ?? [])), opts);
+        });
+      }
+    };
+    const lanes = Math.max(1, Math.min(chunks.length, Math.floor(Number(raw.appendManyInFlight ?? 1)) || 1));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return added.flat();
   }
 
   /** Fallback runs of one bank, one after another (a memory bank's check-then-append is then atomic). */

@@ -2,48 +2,94 @@ import type { PoolClient } from "pg";
 import { WrongTypeError } from "databank";
 import { ITEMS, VALUES } from "./postgresql-store";
 
+/** The server-side function of a fan-out; versioned, so a newer driver never calls an older body. */
+const FN = "pump_append_many_v2";
+/** SQLSTATE the function raises when one of the ids holds a value that is not an array. */
+const NOT_AN_ARRAY = "PUMPW";
+
 /**
  * One item appended to many arrays of one type (a fan-out: one activity
- * into thousands of inboxes) in three statements whatever the number of
- * arrays, ids passed as one `text[]` parameter. The caller runs it in one
- * transaction (postgresql.ts `tx`).
+ * into thousands of inboxes), as one call of a PL/pgSQL function: one
+ * round trip and one implicit transaction per call whatever the number
+ * of arrays (it was BEGIN, three statements and COMMIT), ids passed as
+ * one `text[]` parameter.
  *
- * Same layout and rules as PgStore.appendAll: each array's row gets
- * `hi + 1` as the item's position and `arr + 1`; an array that already
- * holds the item is left alone, so a retried delivery job (or two workers
- * racing on one) lands an activity once. Every row is reached through
- * its unique index (upserts) or a per-id index probe (LATERAL ... LIMIT 1),
- * so the cost follows the number of arrays, never the size of the tables,
- * whatever the planner's statistics say.
+ * 1. Every array takes its next position (`hi + 1`, `arr + 1`; a missing
+ *    array is created holding one), in one upsert that locks each row
+ *    until commit, row by row through the primary key in the caller's
+ *    sorted order (concurrent fan-outs queue rather than deadlock). A
+ *    value that is not an array is not touched and fails the whole call
+ *    (WrongType). No separate `FOR UPDATE` pass: the update is the lock,
+ *    which saves a WAL record and an index descent per array.
+ * 2. A new statement, so a new snapshot (a VOLATILE function in READ
+ *    COMMITTED takes one per statement): it sees the items of a racing
+ *    run that held a row first. Arrays that already hold the item give
+ *    their position back (a retried job; rare) and are left alone, so a
+ *    retried delivery job (or two workers racing on one) lands an
+ *    activity once.
+ * 3. The others get the item at the position they took.
+ *
+ * Every row is reached through its unique index (upsert) or a per-id
+ * index probe (LATERAL ... LIMIT 1), so the cost follows the number of
+ * arrays, never the size of the tables, whatever the planner's
+ * statistics say.
+ *
+ * `lazy`: the transaction commits without waiting for its WAL to reach
+ * the disk (synchronous_commit off, for this transaction only). Visible
+ * to every reader at once; durable with the next synchronous commit of
+ * any session. Only for work that a durable job redoes if it is lost:
+ * the job's own removal is a synchronous commit after it, so a crash
+ * either keeps both or leaves the job to run again (idempotently).
  */
-export async function appendToManyIfAbsent(c: PoolClient, type: string, list: string[], item: unknown): Promise<string[]> {
+export function appendManySchemaSql(): string[] {
+  return [
+    `CREATE OR REPLACE FUNCTION ${FN}(t text, ids text[], it text, lazy boolean) RETURNS SETOF text
+     LANGUAGE plpgsql VOLATILE AS $fn$
+     #variable_conflict use_column
+     DECLARE got text[]; at bigint[]; had text[];
+     BEGIN
+       IF lazy THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
+       -- 1. Take the next position of every array (created with it if missing), which locks its row until commit.
+       WITH taken AS (
+         INSERT INTO ${VALUES} AS v (type, id, value, arr, lo, hi) SELECT t, u, NULL, 1, 0, 0 FROM unnest(ids) AS u
+         ON CONFLICT (type, id) DO UPDATE SET hi = v.hi + 1, arr = v.arr + 1 WHERE v.arr IS NOT NULL
+         RETURNING v.id, v.hi
+       ) SELECT array_agg(id), array_agg(hi) INTO got, at FROM taken;
+       IF coalesce(cardinality(got), 0) < cardinality(ids) THEN
+         RAISE EXCEPTION USING ERRCODE = '${NOT_AN_ARRAY}',
+           MESSAGE = (SELECT u FROM unnest(ids) AS u WHERE u <> ALL (coalesce(got, '{}')) LIMIT 1);
+       END IF;
+       -- 2. A new statement, so a new snapshot: it sees the items of a racing run that held the rows first.
+       SELECT array_agg(u.id) INTO had FROM unnest(got) AS u(id)
+         CROSS JOIN LATERAL (SELECT 1 FROM ${ITEMS} i WHERE i.type = t AND i.id = u.id AND i.item = it LIMIT 1) h;
+       -- 3. Arrays that had it give their position back (a retried job: rare); the others get the item.
+       IF had IS NOT NULL THEN
+         UPDATE ${VALUES} SET hi = hi - 1, arr = arr - 1 WHERE type = t AND id = ANY (had);
+       END IF;
+       RETURN QUERY
+         WITH placed AS (
+           INSERT INTO ${ITEMS} (type, id, pos, item)
+           SELECT t, g.id, g.hi, it FROM unnest(got, at) AS g(id, hi) WHERE had IS NULL OR g.id <> ALL (had)
+           RETURNING id
+         ) SELECT id FROM placed;
+     END
+     $fn$`,
+  ];
+}
+
+/**
+ * See appendManySchemaSql. One statement, so the caller runs it outside
+ * an explicit transaction (it is its own) and retries it on deadlock.
+ */
+export async function appendToManyIfAbsent(c: PoolClient, type: string, list: string[], item: unknown, lazy = false): Promise<string[]> {
   // Sorted: concurrent fan-outs take row locks in one order, so they queue rather than deadlock.
   const ids = [...new Set(list.map(String))].sort();
   if (ids.length === 0) return [];
-  const text = JSON.stringify(item ?? null);
-  // 1. Every array's row, created empty if missing, then locked until commit (row by row through the primary key).
-  await c.query(
-    `INSERT INTO ${VALUES} (type, id, value, arr, lo, hi) SELECT $1, u, NULL, 0, 0, -1 FROM unnest($2::text[]) AS u ON CONFLICT (type, id) DO NOTHING`,
-    [type, ids],
-  );
-  const locked = await c.query<{ id: string; arr: number | null }>(
-    `SELECT v.id, v.arr FROM unnest($2::text[]) AS u(id) CROSS JOIN LATERAL (SELECT id, arr FROM ${VALUES} WHERE type = $1 AND id = u.id FOR UPDATE) v`,
-    [type, ids],
-  );
-  const wrong = locked.rows.find((r) => r.arr === null);
-  if (wrong) throw new WrongTypeError(type, wrong.id, "array");
-  // 2. A new statement, so a new snapshot: it sees the items of a racing run that held the locks first.
-  const added = await c.query<{ id: string }>(
-    `WITH todo AS (
-       SELECT u.id FROM unnest($2::text[]) AS u(id)
-       LEFT JOIN LATERAL (SELECT 1 AS hit FROM ${ITEMS} i WHERE i.type = $1 AND i.id = u.id AND i.item = $3 LIMIT 1) h ON true
-       WHERE h.hit IS NULL
-     ), moved AS (
-       INSERT INTO ${VALUES} AS v (type, id, value, arr, lo, hi) SELECT $1, id, NULL, 0, 0, -1 FROM todo
-       ON CONFLICT (type, id) DO UPDATE SET hi = v.hi + 1, arr = v.arr + 1 RETURNING v.id, v.hi
-     )
-     INSERT INTO ${ITEMS} (type, id, pos, item) SELECT $1, id, hi, $3 FROM moved RETURNING id`,
-    [type, ids, text],
-  );
-  return added.rows.map((r) => r.id);
+  try {
+    const r = await c.query<{ id: string }>(`SELECT ${FN}($1, $2::text[], $3, $4) AS id`, [type, ids, JSON.stringify(item ?? null), lazy]);
+    return r.rows.map((row) => row.id);
+  } catch (err) {
+    if ((err as { code?: string }).code === NOT_AN_ARRAY) throw new WrongTypeError(type, (err as Error).message, "array");
+    throw err;
+  }
 }

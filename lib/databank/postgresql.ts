@@ -8,7 +8,7 @@ import {
   type Schema,
 } from "databank";
 import { PgStore, schemaSql } from "./postgresql-store";
-import { appendToManyIfAbsent } from "./postgresql-append-many";
+import { appendManySchemaSql, appendToManyIfAbsent } from "./postgresql-append-many";
 import type { BatchOp } from "./batch";
 
 type Callback<T = unknown> = (err: Error | null, value?: T) => void;
@@ -68,7 +68,7 @@ export class PostgresDatabank extends Databank {
         try {
           // One creator at a time: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
           await c.query("SELECT pg_advisory_lock(7413001)");
-          for (const sql of schemaSql(this.schema)) await c.query(sql);
+          for (const sql of [...schemaSql(this.schema), ...appendManySchemaSql()]) await c.query(sql);
           await c.query("SELECT pg_advisory_unlock(7413001)");
         } finally {
           c.release();
@@ -130,9 +130,18 @@ export class PostgresDatabank extends Databank {
   override appendAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.tx(only(cb), (s) => s.appendAll(type, id, items));
   }
-  /** Batched fan-out append (see Bank.appendToMany): one transaction for all `ids`. */
-  appendToManyIfAbsent(type: string, ids: string[], item: unknown, cb: Callback<string[]>): void {
-    this.tx(cb, (s) => appendToManyIfAbsent(s.client, type, ids, item));
+  /**
+   * Batched fan-out append (see Bank.appendToMany): one statement, its own
+   * transaction, for all `ids`; `opts.lazy` commits it without waiting for
+   * the disk (postgresql-append-many.ts says when that is safe). The
+   * options come after the callback so that callers of the SQLite driver's
+   * four-argument form call both alike.
+   */
+  /** Chunks of one Bank.appendToMany run at once: two, so a fan-out uses a second core of the server, and leaves the pool's other connections to requests. */
+  readonly appendManyInFlight = 2;
+
+  appendToManyIfAbsent(type: string, ids: string[], item: unknown, cb: Callback<string[]>, opts: { lazy?: boolean } = {}): void {
+    this.retrying(cb, (s) => appendToManyIfAbsent(s.client, type, ids, item, opts.lazy === true), false);
   }
   override prependAll(type: string, id: string, items: unknown[], cb: Done): void {
     this.tx(only(cb), (s) => s.prependAll(type, id, items));
@@ -230,11 +239,21 @@ export class PostgresDatabank extends Databank {
   }
 
   /** `work` in one transaction, retried on serialization failures and deadlocks. */
-  private tx<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>, mode = "READ COMMITTED"): void {
+  private tx<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>): void {
+    this.retrying(cb, work, true);
+  }
+
+  /**
+   * `work` retried on serialization failures and deadlocks; in a
+   * transaction of its own when `begin`, else `work` is one statement
+   * (its own transaction).
+   */
+  private retrying<T>(cb: Callback<T>, work: (s: PgStore) => Promise<T>, begin: boolean): void {
     const attempt = async (n: number): Promise<T> => {
       try {
         return await this.withClient(async (c) => {
-          await c.query(`BEGIN ISOLATION LEVEL ${mode}`);
+          if (!begin) return work(new PgStore(c, this.schema));
+          await c.query("BEGIN ISOLATION LEVEL READ COMMITTED");
           try {
             const value = await work(new PgStore(c, this.schema));
             await c.query("COMMIT");

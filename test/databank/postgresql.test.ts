@@ -72,3 +72,35 @@ test("postgresql: searches narrow by schema indices and keep databank's matching
     await bank.disconnect();
   }
 });
+
+test("postgresql: appendToMany into a value that is not an array is WrongType, and no array of the call gets the item", { skip: skipPostgres }, async () => {
+  const url = await database("fanwrong");
+  const bank = await open(url);
+  try {
+    await new Stream(bank, "fan/ok").add("old");
+    await bank.create("stream", "fan/record", { not: "an array" });
+    await assert.rejects(bank.appendToMany("stream", ["fan/ok", "fan/record", "fan/new"], "act"), (err: Error) => err.name === "WrongTypeError");
+    assert.deepEqual(await new Stream(bank, "fan/ok").all(), ["old"]);
+    assert.equal(await new Stream(bank, "fan/new").count(), 0);
+    assert.deepEqual(await bank.read("stream", "fan/record"), { not: "an array" });
+  } finally {
+    await bank.disconnect();
+  }
+});
+
+test("postgresql: a lazy appendToMany (a delivery job's) is read at once and leaves the pooled connections committing synchronously", { skip: skipPostgres }, async () => {
+  const url = await database("fanlazy");
+  const bank = await open(url);
+  try {
+    const names = Array.from({ length: 600 }, (_, i) => `user/f${i}/inbox`);
+    assert.equal((await bank.appendToMany("stream", names, "act", { lazy: true })).length, 600);
+    assert.deepEqual(await new Stream(bank, names[599]!).all(), ["act"]);
+    assert.deepEqual(await bank.appendToMany("stream", names, "act", { lazy: true }), []);
+    // The setting is the transaction's own: every connection of the pool, asked at once, still commits synchronously.
+    const raw = bank.raw as unknown as { query(sql: string): Promise<{ synchronous_commit: string }[]> };
+    const settings = await Promise.all(Array.from({ length: 10 }, () => raw.query("SELECT current_setting('synchronous_commit') AS synchronous_commit, pg_sleep(0.05)")));
+    assert.deepEqual(new Set(settings.map((rows) => rows[0]!.synchronous_commit)), new Set(["on"]));
+  } finally {
+    await bank.disconnect();
+  }
+});
