@@ -13,6 +13,9 @@ import { stripUrlPath } from "./http/url-path";
 import { requestLogger } from "./http/request-log";
 import { withFastLane } from "./http/fast-lane";
 import { rawWebfinger } from "./http/raw-webfinger";
+import { createRefuser, rawProfile } from "./http/raw-profile";
+import { oauthErrorResponder } from "./oauth/errors";
+import { verifyDeps } from "./oauth/auth";
 import { apiNotFound, errorHandler, notFound } from "./http/error-handler";
 import { createRenderer, type PageRenderer } from "./http/render";
 import { createRouters } from "../routes";
@@ -234,8 +237,12 @@ export function createApp(config: Readonly<PumpConfig>, deps: AppDeps): Express 
     lane.use(notFound());
     lane.use(errors);
     // WebFinger's common request is answered without Express at all (the same front instances).
-    const webfinger = rawWebfinger({ bank: deps.bank, urls, timing, front: front.filter((h) => h !== compress), compression: compress, redirects: (host) => redirectsHost(canonical, host), etag: app.get("etag fn") });
-    withFastLane(app, lane, [webfinger]);
+    const raw = { timing, front: front.filter((h) => h !== compress), compression: compress, redirects: (host?: string) => redirectsHost(canonical, host), etag: app.get("etag fn") };
+    const webfinger = rawWebfinger({ ...raw, bank: deps.bank, urls });
+    // So is a 2-legged profile read: the auth middleware's checks, the route's bytes.
+    const refuse = createRefuser({ trustProxy: config.trustProxy, timing, front, responders: [oauthErrorResponder(), errors] });
+    const profile = rawProfile({ ...raw, verify: verifyDeps(config, deps.bank, urls), profile: (nickname, viewer) => engine.getProfile(nickname, viewer), refuse });
+    withFastLane(app, lane, [webfinger, profile]);
   }
   return app;
 }

@@ -2,8 +2,9 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { RouterContext } from "../lib/app";
 import { BadRequestError, HttpError, NotFoundError, UnauthorizedError } from "../lib/errors";
 import { asyncHandler } from "../lib/http/async-handler";
+import { viewerOfClient } from "../lib/http/raw-profile";
 import { AS2_CONTENT_TYPE, prefersAS2 } from "../lib/http/as2-negotiation";
-import { ANONYMOUS, isTypeSegment, type Generator, type RemotePrincipal, type Viewer } from "../lib/activity";
+import { isTypeSegment, type Generator, type RemotePrincipal, type Viewer } from "../lib/activity";
 import { authOf, clientAsObject } from "../lib/oauth";
 import type { AS } from "../lib/model/as";
 
@@ -79,10 +80,7 @@ export function createApiHelpers(ctx: RouterContext): ApiHelpers {
       const auth = authOf(req);
       if (auth.nickname) return { nickname: auth.nickname, personId: engine.personId(auth.nickname) };
       // 2-legged: a Dialback-registered client reads as its remote person or service.
-      if (auth.client && (auth.client.webfinger || auth.client.host)) {
-        return { nickname: null, personId: clientAsObject(auth.client).id };
-      }
-      return ANONYMOUS;
+      return viewerOfClient(auth.client);
     },
     generator(req) {
       const client = authOf(req).client;

@@ -108,10 +108,14 @@ export class SqliteDatabank extends Databank {
   }
 
   override create(type: string, id: string, value: unknown, cb: Callback): void {
-    this.write(cb, (s) => {
+    const work = (s: SqliteStore) => {
       if (!s.insert(type, id, value)) throw new AlreadyExistsError(type, id);
       return value;
-    });
+    };
+    // A value that is no array is one INSERT, atomic on its own: no BEGIN/COMMIT
+    // around it (every signed request stores its nonce so).
+    if (Array.isArray(value)) this.write(cb, work);
+    else this.single(cb, work);
   }
   override read(type: string, id: string, cb: Callback): void {
     this.query(cb, (s) => s.get(type, id));
@@ -262,6 +266,15 @@ export class SqliteDatabank extends Databank {
       const s = this.store;
       if (!s) throw new NotConnectedError();
       return s.immediate(() => work(s));
+    }, cb);
+  }
+
+  /** Runs `work`, a single write statement (SQLite makes it atomic), retried on lock contention. */
+  private single<T>(cb: Callback<T>, work: (s: SqliteStore) => T): void {
+    this.retrying(() => {
+      const s = this.store;
+      if (!s) throw new NotConnectedError();
+      return work(s);
     }, cb);
   }
 

@@ -1,54 +1,25 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Request, RequestHandler, Response } from "express";
 import type { Bank } from "../databank";
 import { HttpError } from "../errors";
 import type { UrlMaker } from "../url-maker";
 import { resolveResource } from "../federation/discovery";
+import { jsonDocument, markArrival, sendJson, type JsonDocument, type RawFront, type RawHandler } from "./raw-answer";
 
-/**
- * A handler of the fast lane that answers without Express: it returns false
- * (synchronously, before touching anything) for a request it does not take;
- * having taken one it answers it, or calls `fallback` (the Express lane)
- * before anything was set on the response.
- */
-export type RawHandler = (req: IncomingMessage, res: ServerResponse, fallback: () => void) => boolean;
+export type { RawHandler } from "./raw-answer";
 
-export interface RawWebfingerOptions {
+export interface RawWebfingerOptions extends RawFront {
   bank: Bank;
   urls: UrlMaker;
-  /** The request-timing middleware (metrics), if any: the same instance as the app's. */
-  timing?: RequestHandler;
-  /** The app's front middlewares, in order (request id and log, headers, canonical host), without compression. */
-  front: RequestHandler[];
-  /** The front's compression middleware, when on. */
-  compression?: RequestHandler;
-  /** Whether the canonical-host middleware would redirect a request with this Host header. */
-  redirects: (host: string | undefined) => boolean;
-  /** Express's ETag function (`app.get("etag fn")`), so the tags are the same. */
-  etag: (body: Buffer, encoding?: string) => string | undefined;
 }
 
 const PATH = "/.well-known/webfinger";
 /** Users whose documents are kept (all are dropped when full). */
 const MAX_DOCUMENTS = 1000;
-/** compression's default threshold: smaller bodies are sent as they are. */
-const COMPRESS_THRESHOLD = 1024;
-
-interface JsonDocument {
-  body: Buffer;
-  etag: string | undefined;
-}
-
-/** What `res.json` sends for `value`: the JSON bytes and Express' ETag of them. */
-function jsonDocument(opts: RawWebfingerOptions, value: unknown): JsonDocument {
-  const body = Buffer.from(JSON.stringify(value), "utf8");
-  return { body, etag: opts.etag(body) };
-}
-
 /** One `resource` parameter and nothing else; other queries (repeated, bracketed, encoded keys) take the Express lane. */
 const ONE_RESOURCE = /^resource=([^&#[\]]*)$/;
 /** Where the WebFinger route is mounted (the metrics label it, as Express' `req.route`). */
 const ROUTE = { path: PATH };
+const CORS: Array<[string, string]> = [["Access-Control-Allow-Origin", "*"]];
 
 /**
  * `GET /.well-known/webfinger` without Express: the same bytes as the route
@@ -76,6 +47,7 @@ export function rawWebfinger(opts: RawWebfingerOptions): RawHandler {
     // Express answers these with a freshness check (304); keep that to the lane.
     if (h["if-none-match"] !== undefined || h["if-modified-since"] !== undefined) return false;
     if (opts.redirects(h.host)) return false;
+    markArrival(req);
     resolveResource(opts.bank, opts.urls, resource).then(
       ({ links, nickname }) => {
         // A user's document depends on the nickname only: its bytes and ETag are made once.
@@ -111,34 +83,7 @@ function decodeQueryValue(s: string): string | undefined {
   }
 }
 
-/**
- * The front, the route's CORS header, then what `res.json` sends
- * (Content-Type, Content-Length, ETag). compression only adds
- * `Vary: Accept-Encoding` (when the headers are written, so last) to a
- * JSON body under its threshold: then it need not wrap the response.
- */
+/** The route's CORS header, then what `res.json` sends, behind the front (lib/http/raw-answer.ts). */
 function answer(opts: RawWebfingerOptions, req: IncomingMessage, res: ServerResponse, status: number, doc: JsonDocument, refusal?: string): void {
-  const r = req as unknown as Request & { route: unknown };
-  r.originalUrl = req.url ?? "";
-  r.baseUrl = "";
-  r.route = ROUTE;
-  const asExpress = res as unknown as Response;
-  const { body, etag } = doc;
-  const wrap = opts.compression !== undefined && body.length >= COMPRESS_THRESHOLD;
-  const handlers = [...(opts.timing ? [opts.timing] : []), ...opts.front, ...(wrap ? [opts.compression!] : [])];
-  for (const handler of handlers) {
-    let next = false;
-    handler(r, asExpress, () => void (next = true));
-    // A front middleware answered itself (none does for the requests taken here): nothing more to send.
-    if (!next) return;
-  }
-  // What the error handler logs for a refusal.
-  if (refusal !== undefined) r.log.debug({ status, msg: refusal }, "request refused");
-  res.statusCode = status;
-  res.setHeader("Access-Control-Allow-Origin", "*");
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", body.length);
-  if (etag) res.setHeader("ETag", etag);
-  if (opts.compression !== undefined && !wrap) res.setHeader("Vary", "Accept-Encoding");
-  res.end(body);
+  sendJson(opts, req, res, ROUTE, status, doc, { before: CORS, refusal });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "../log";
+import { arrivalOf } from "./raw-answer";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -35,7 +36,8 @@ export function requestLogger(log: Logger): RequestHandler {
     req.id = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : randomUUID();
     req.log = log.child({ reqId: req.id });
     res.setHeader("X-Request-Id", req.id);
-    const started = process.hrtime.bigint();
+    // From the arrival: the fast lane's raw handlers run this once their answer is known.
+    const started = arrivalOf(req);
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       req.log.info(

@@ -1,3 +1,4 @@
+import { arrivalOf } from "../http/raw-answer";
 import type { RequestHandler, Request } from "express";
 import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 
@@ -103,10 +104,11 @@ export class WorkerMetrics {
   /** Times every request; labelled by the route pattern that answered, never the raw URL. */
   middleware(): RequestHandler {
     return (req, res, next) => {
-      const end = this.requests.startTimer();
+      // From the request's arrival: the fast lane's raw handlers run this once their answer is known.
+      const started = arrivalOf(req);
       res.once("close", () => {
         const status = res.writableFinished ? String(res.statusCode) : "aborted";
-        end({ method: methodOf(req), route: routeOf(req, res.statusCode), status });
+        this.requests.observe({ method: methodOf(req), route: routeOf(req, res.statusCode), status }, Number(process.hrtime.bigint() - started) / 1e9);
       });
       next();
     };

@@ -58,12 +58,14 @@ export function authOf(req: Request): AuthInfo {
   return req.auth;
 }
 
+/** What the signature checks need of the site (the auth middlewares' and the fast lane's). */
+export function verifyDeps(config: Pick<RouterContext["config"], "key">, bank: RouterContext["bank"], urls: Pick<RouterContext["urls"], "host" | "path">): VerifyDeps {
+  return { bank, baseUrl: { https: Boolean(config.key), canonicalHost: urls.host, urlPath: urls.path } };
+}
+
 /** Builds the auth middlewares from the router context. */
 export function createAuth(ctx: Pick<RouterContext, "bank" | "config" | "urls">, opts: AuthOptions = {}): AuthMiddlewares {
-  const deps: VerifyDeps = {
-    bank: ctx.bank,
-    baseUrl: { https: Boolean(ctx.config.key), canonicalHost: ctx.urls.host, urlPath: ctx.urls.path },
-  };
+  const deps = verifyDeps(ctx.config, ctx.bank, ctx.urls);
   const session = async (req: Request): Promise<AuthInfo | null> => {
     const nickname = opts.sessionNickname ? await opts.sessionNickname(req) : null;
     return nickname ? { client: null, nickname, via: "session" } : null;

@@ -1,4 +1,4 @@
-import type { Request } from "express";
+import type { IncomingHttpHeaders } from "node:http";
 import { OAuthError, OAuthMessages } from "./errors";
 
 /** Request parameters by name; a name may occur more than once. */
@@ -12,13 +12,27 @@ export interface OAuthRequestParams {
   signed: ParamMap;
 }
 
-/** A request whose raw form body we kept (see formBodyParser in auth.ts). */
-type WithRawBody = Request & { rawBody?: Buffer };
+/**
+ * What the OAuth checks read of a request: an Express request, or a plain
+ * node:http one dressed with these fields (lib/http/raw-profile.ts).
+ */
+export interface OAuthRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The URL as sent (path and query). */
+  originalUrl: string;
+  /** TLS here, or a trusted proxy's X-Forwarded-Proto (Express' req.secure). */
+  secure: boolean;
+  /** A parsed body (someone else's parser). */
+  body?: unknown;
+  /** The raw form body we kept (see formBodyParser in auth.ts). */
+  rawBody?: Buffer;
+}
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
 /** True when the request carries any OAuth 1.0a credentials at all (header, query or form body). */
-export function hasOAuthCredentials(req: Request): boolean {
+export function hasOAuthCredentials(req: OAuthRequest): boolean {
   const header = req.headers.authorization;
   if (typeof header === "string" && /^OAuth\s/i.test(header.trim() + " ")) return true;
   const { oauth } = collectParams(req, { lenient: true });
@@ -26,12 +40,12 @@ export function hasOAuthCredentials(req: Request): boolean {
 }
 
 /** True when an `oauth_token` is present anywhere (header, query or form body). */
-export function hasOAuthToken(req: Request): boolean {
+export function hasOAuthToken(req: OAuthRequest): boolean {
   return collectParams(req, { lenient: true }).oauth.oauth_token !== undefined;
 }
 
 /** Whether the request body takes part in the signature (RFC 5849 §3.4.1.3.1). */
-export function isFormBody(req: Request): boolean {
+export function isFormBody(req: Pick<OAuthRequest, "headers">): boolean {
   const ct = req.headers["content-type"];
   if (typeof ct !== "string") return false;
   return ct.split(";")[0]!.trim().toLowerCase() === FORM_TYPE;
@@ -43,7 +57,7 @@ export function isFormBody(req: Request): boolean {
  * body. A malformed header is a 400 unless `lenient` (used by the cheap
  * "is this an OAuth request at all?" probes).
  */
-export function collectParams(req: Request, opts: { lenient?: boolean } = {}): OAuthRequestParams {
+export function collectParams(req: OAuthRequest, opts: { lenient?: boolean } = {}): OAuthRequestParams {
   // Prototype-less maps: a parameter named "constructor" or "__proto__" must
   // be just a parameter, not an inherited property.
   const oauth: Record<string, string> = Object.create(null);
@@ -98,7 +112,7 @@ function decode(s: string): string {
 }
 
 /** The form body as name/value pairs, from the raw bytes when we kept them. */
-function formBodyPairs(req: WithRawBody): Array<[string, string]> {
+function formBodyPairs(req: OAuthRequest): Array<[string, string]> {
   if (!isFormBody(req)) return [];
   if (req.rawBody) return [...new URLSearchParams(req.rawBody.toString("utf8"))];
   // Parsed by someone else's parser: flatten what it produced.

@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
-import type { Request } from "express";
 import OAuth1 from "oauth-1.0a";
-import type { ParamMap } from "./request-params";
+import type { OAuthRequest, ParamMap } from "./request-params";
 import { safeEqual } from "./random";
 import { underPrefix } from "../http/url-path";
 
@@ -33,7 +32,7 @@ export interface BaseUrlOptions {
  * whether this server has a TLS key, authority from the Host header
  * (lower-cased, default port dropped), the path as sent, no query.
  */
-export function requestBaseUrl(req: Request, opts: BaseUrlOptions): string {
+export function requestBaseUrl(req: Pick<OAuthRequest, "secure" | "headers" | "originalUrl">, opts: BaseUrlOptions): string {
   // req.secure: TLS here, or a trusted proxy's X-Forwarded-Proto (config
   // trustProxy): the client then signed the https URL it spoke to.
   const scheme = opts.https || req.secure ? "https" : "http";

@@ -1,9 +1,8 @@
-import type { Request } from "express";
 import type { Bank } from "../databank";
 import { OAuthError, OAuthMessages, PlaintextNeedsTlsError } from "./errors";
 import { checkNonce, claimOnce } from "./nonce";
 import { readClient, type ClientRecord } from "./clients";
-import { collectParams, requireParams } from "./request-params";
+import { collectParams, requireParams, type OAuthRequest } from "./request-params";
 import { computeSignature, isSignatureMethod, requestBaseUrl, signatureMatches, type BaseUrlOptions } from "./signature";
 import { readAccessToken, readRequestToken, type AccessTokenRecord, type RequestTokenRecord } from "./tokens";
 import { safeEqual } from "./random";
@@ -34,7 +33,7 @@ interface TokenLookup {
  */
 async function verifySigned(
   deps: VerifyDeps,
-  req: Request,
+  req: OAuthRequest,
   opts: {
     required: readonly string[];
     badSignature: 400 | 401;
@@ -62,13 +61,13 @@ async function verifySigned(
 }
 
 /** A 2-legged request (signed with the consumer secret only): the API's client-level auth. */
-export async function verifyClientRequest(deps: VerifyDeps, req: Request): Promise<{ client: ClientRecord }> {
+export async function verifyClientRequest(deps: VerifyDeps, req: OAuthRequest): Promise<{ client: ClientRecord }> {
   const { client } = await verifySigned(deps, req, { required: BASE, badSignature: 400 });
   return { client };
 }
 
 /** A 3-legged request (signed with consumer and access-token secrets): the API's user-level auth. */
-export async function verifyUserRequest(deps: VerifyDeps, req: Request): Promise<{ client: ClientRecord; accessToken: AccessTokenRecord }> {
+export async function verifyUserRequest(deps: VerifyDeps, req: OAuthRequest): Promise<{ client: ClientRecord; accessToken: AccessTokenRecord }> {
   let accessToken: AccessTokenRecord | null = null;
   const { client } = await verifySigned(deps, req, {
     required: [...BASE, "oauth_token"],
@@ -84,7 +83,7 @@ export async function verifyUserRequest(deps: VerifyDeps, req: Request): Promise
 }
 
 /** POST /oauth/request_token: a 2-legged request carrying `oauth_callback`. */
-export async function verifyRequestTokenRequest(deps: VerifyDeps, req: Request): Promise<{ client: ClientRecord; callback: string }> {
+export async function verifyRequestTokenRequest(deps: VerifyDeps, req: OAuthRequest): Promise<{ client: ClientRecord; callback: string }> {
   const { client, oauth } = await verifySigned(deps, req, { required: [...BASE, "oauth_callback"], badSignature: 401 });
   const callback = oauth.oauth_callback!;
   if (callback !== "oob" && !isAbsoluteHttpUrl(callback)) throw new OAuthError(400, OAuthMessages.callback);
@@ -96,7 +95,7 @@ export async function verifyRequestTokenRequest(deps: VerifyDeps, req: Request):
  * must belong to this client, be authorized by a user, carry the right
  * verifier, and never have been exchanged before (checked atomically).
  */
-export async function verifyAccessTokenRequest(deps: VerifyDeps, req: Request): Promise<{ client: ClientRecord; requestToken: RequestTokenRecord }> {
+export async function verifyAccessTokenRequest(deps: VerifyDeps, req: OAuthRequest): Promise<{ client: ClientRecord; requestToken: RequestTokenRecord }> {
   let rt: RequestTokenRecord | null = null;
   const { client, oauth } = await verifySigned(deps, req, {
     required: [...BASE, "oauth_token", "oauth_verifier"],
