@@ -55,15 +55,15 @@ export class EmbedGuard {
    */
   async prime(objs: AS[], known: AS[] = []): Promise<void> {
     const todo = objs.filter((o) => typeof o.id === "string" && o.objectType !== "person" && !this.answers.has(o.id));
-    if (todo.length === 0) return;
+    // What the viewer wrote needs no post (the viewer's own new note, their followers collection).
+    for (const o of todo) if (isAuthor(o, this.viewerId)) this.answers.set(o.id, Promise.resolve(true));
+    const rest = todo.filter((o) => !this.answers.has(o.id));
+    if (rest.length === 0) return;
     const inHand = new Map(known.filter((a) => typeof a.id === "string").map((a) => [a.id as string, a]));
-    const posts = await this.ctx.activities.postActivitiesOf(todo.map((o) => o.id as string), inHand);
-    for (const o of todo) {
+    const posts = await this.ctx.activities.postActivitiesOf(rest.map((o) => o.id as string), inHand);
+    for (const o of rest) {
       if (this.answers.has(o.id)) continue;
-      const answer = isAuthor(o, this.viewerId)
-        ? Promise.resolve(true)
-        : accessByPost(this.ctx, posts.get(o.id) ?? null, this.viewerId, this.memo).then((a) => a !== "denied");
-      this.answers.set(o.id, answer);
+      this.answers.set(o.id, accessByPost(this.ctx, posts.get(o.id) ?? null, this.viewerId, this.memo).then((a) => a !== "denied"));
     }
   }
 

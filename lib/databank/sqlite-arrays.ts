@@ -89,13 +89,30 @@ export class SqliteArrays {
   }
 
   appendAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {
+    // The common case, an array already kept as items: its length grows in
+    // place and one item takes max+1 in one statement (two statements
+    // instead of four; a post appends to four streams).
+    if (list.length > 0 && this.stmt(`UPDATE ${t.main} SET arr = arr + ? WHERE id = ? AND arr IS NOT NULL`).run(list.length, id).changes > 0) {
+      if (list.length === 1) {
+        const sql = `INSERT INTO ${t.items} (id, pos, item) SELECT ?, COALESCE(MAX(pos), -1) + 1, ? FROM ${t.items} WHERE id = ?`;
+        this.stmt(sql).run(id, JSON.stringify(list[0] ?? null), id);
+        return;
+      }
+      this.insertAfterLast(t, id, list);
+      return;
+    }
     const n = this.lengthForWrite(t, type, id);
     if (list.length === 0) return;
+    this.insertAfterLast(t, id, list);
+    this.setLength(t, id, n + list.length);
+  }
+
+  /** Inserts the items after the array's last position (its length is the caller's). */
+  private insertAfterLast(t: ArrayTables, id: string, list: unknown[]): void {
     const top = this.stmt(`SELECT MAX(pos) AS p FROM ${t.items} WHERE id = ?`).get(id) as { p: number | null };
     const insert = this.stmt(`INSERT INTO ${t.items} (id, pos, item) VALUES (?, ?, ?)`);
     let pos = top.p === null ? 0 : top.p + 1;
     for (const item of list) insert.run(id, pos++, JSON.stringify(item ?? null));
-    this.setLength(t, id, n + list.length);
   }
 
   prependAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {

@@ -2,6 +2,12 @@ import { AlreadyExistsError, DatabankError, NoSuchThingError, WrongTypeError } f
 import { Bank } from "./bank";
 import { hasBatch, runSequentially, type BatchOp } from "./batch";
 
+/** True for an array of strings without holes (JSON keeps it as it is). */
+function allStrings(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return false;
+  return true;
+}
+
 /** The largest batched read whose records a transaction keeps for reading again. */
 const KEEP_BATCH = 16;
 
@@ -90,28 +96,36 @@ export class TxBank extends Bank {
   }
 
   /**
-   * The values this transaction wrote or read of one type (copies), by id:
-   * what the caller may present after the commit without reading them
-   * again. Records it deleted are left out.
+   * The values this transaction wrote or read of one type, by id: what the
+   * caller may present after the commit without reading them again.
+   * Records it deleted are left out. Call it once the transaction is done:
+   * its values are handed over, not copied.
    */
   known(type: string): Map<string, unknown> {
     const out = new Map<string, unknown>();
     const prefix = `${type}\0`;
-    for (const [key, v] of this.seen) if (key.startsWith(prefix) && v !== null) out.set(key.slice(prefix.length), this.snapshot(v));
+    for (const [key, v] of this.seen) if (key.startsWith(prefix) && v !== null) out.set(key.slice(prefix.length), v);
     for (const [key, r] of this.records) {
       if (!key.startsWith(prefix)) continue;
       if (r.value === undefined) out.delete(key.slice(prefix.length));
-      else out.set(key.slice(prefix.length), this.snapshot(r.value));
+      else out.set(key.slice(prefix.length), r.value);
     }
     return out;
   }
+
   /** Buffers a record write; the stored value is a snapshot taken now, as a direct write would store. */
   private record(o: BatchOp, value: unknown): void {
     this.ops.push(o);
     this.records.set(`${o.type}\0${o.id}`, { value });
   }
+  /** What storing `value` and reading it back gives (JSON's rules), without the round trip where it is plain. */
   private snapshot<T>(value: T): T {
-    return value === undefined ? (null as T) : JSON.parse(JSON.stringify(value));
+    if (value === undefined || value === null) return null as T;
+    if (typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number") return (Number.isFinite(value) ? value : null) as T;
+    // Stream items: ids.
+    if (Array.isArray(value) && allStrings(value)) return value.slice() as T;
+    return JSON.parse(JSON.stringify(value));
   }
 
   override async create<T = any>(type: string, id: string, value: T): Promise<T> {

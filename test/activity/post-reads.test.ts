@@ -53,5 +53,9 @@ test("a post reads the poster's person once (the self check's), checks no minted
   assert.ok(!calls.some((c) => /^readAll activityobject/.test(c) && c.includes(note)), calls.join("\n"));
   assert.ok(!calls.some((c) => /^find (objectpost|uuidindex) /.test(c)), calls.join("\n"));
   assert.ok(!calls.some((c) => /^indexOf stream user\/alice\//.test(c)), "the poster's streams are not searched for an id minted just now");
+  // The answer's embed guard reads no post for what the viewer wrote (the note, the followers collection).
+  assert.deepEqual(calls.filter((c) => /^readAll objectpost /.test(c)), [`readAll objectpost ${CLIENT.id}`]);
+  // Counting a stream never written (alice's followers' feeds) builds no NoSuchThingError: no single `length`.
+  assert.ok(!calls.some((c) => /^length /.test(c)), calls.join("\n"));
   assert.equal(act.object.content, "hi");
 });
