@@ -45,6 +45,20 @@ export class Stream {
     }
   }
 
+  /**
+   * Number of items and a version token that changes whenever the stream
+   * does (null where the driver keeps none, or for a stream never written).
+   */
+  async stat(): Promise<{ count: number; version: string | null }> {
+    try {
+      const { length, version } = await this.bank.arrayStat(STREAM_TYPE, this.name);
+      return { count: length, version };
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return { count: 0, version: null };
+      throw err;
+    }
+  }
+
   /** Arrival-order index of an id (its oldest occurrence), or -1. */
   private async rawIndexOf(id: string): Promise<number> {
     try {
@@ -133,8 +147,8 @@ export class Stream {
    * (older-ward for offset/before, newer-ward for since) until `count`
    * items pass or the stream ends. Offsets count passing items.
    */
-  async filteredPage(args: PageArgs, keep: (ids: string[]) => Promise<boolean[]>): Promise<{ ids: string[]; total: number }> {
-    const total = await this.count();
+  async filteredPage(args: PageArgs, keep: (ids: string[]) => Promise<boolean[]>, count?: number): Promise<{ ids: string[]; total: number }> {
+    const total = count ?? (await this.count());
     const want = args.count;
     if (want === 0) return { ids: [], total };
     // Chunks double as the scan goes on: a page far below hidden items
