@@ -52,22 +52,31 @@ export function recipientFilter(ctx: Ctx, viewerId: string | null, kept?: Map<st
  * recipientFilter for nobody: public activities only. Activities whose
  * verdict is known (ctx.publicVerdicts) are not read again.
  */
-function publicFilter(ctx: Ctx, kept?: Map<string, AS>): Keep {
+function publicFilter(ctx: Ctx, kept?: Map<string, AS>, checked?: number, onMissing?: () => void): Keep {
   const known = ctx.publicVerdicts;
-  let generation: Promise<number> | null = null;
+  let generation: Promise<number> | null = checked === undefined ? null : Promise.resolve(checked);
   return async (ids) => {
     const gen = await (generation ??= known.check());
-    const acts = await ctx.activities.getMany(ids.filter((id) => known.get(id) === undefined));
-    return ids.map((id) => {
-      const verdict = known.get(id);
-      if (verdict !== undefined) return verdict;
+    // One verdict lookup per id: a page under many hidden items passes hundreds.
+    const flags = new Array<boolean>(ids.length);
+    const unknown: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const verdict = known.get(ids[i]!);
+      if (verdict === undefined) unknown.push(i);
+      else flags[i] = verdict;
+    }
+    if (unknown.length === 0) return flags;
+    const acts = await ctx.activities.getMany(unknown.map((i) => ids[i]!));
+    for (const i of unknown) {
+      const id = ids[i]!;
       const act = acts.get(id);
-      if (!act) return false;
-      const pub = isPublic(act);
-      known.set(id, pub, gen);
-      if (pub) kept?.set(id, act);
-      return pub;
-    });
+      const pub = act ? isPublic(act) : false;
+      if (act) known.set(id, pub, gen);
+      else onMissing?.();
+      if (pub) kept?.set(id, act!);
+      flags[i] = pub;
+    }
+    return flags;
   };
 }
 
@@ -91,6 +100,36 @@ export async function activityPage(
   // Activities the filter already read (`known`) are not read again.
   const found = await ctx.activities.getMany(known ? page.ids.filter((id) => !known.has(id)) : page.ids);
   const acts = page.ids.map((id) => known?.get(id) ?? found.get(id)).filter((a): a is AS => a !== undefined);
+  return { items: await presentActivities(ctx, acts, opts), total: page.total };
+}
+
+/**
+ * activityPage for an anonymous reader (public activities only), with the
+ * page's ids remembered under the stream's version and the activities'
+ * generation (public-pages.ts): a page under many hidden items is not
+ * scanned again while neither moved.
+ */
+export async function publicActivityPage(ctx: Ctx, stream: Stream, args: PageArgs, opts: DecorateOptions): Promise<{ items: AS[]; total: number }> {
+  const verdicts = ctx.publicVerdicts;
+  const gen = await verdicts.check();
+  const { count, version } = await stream.stat();
+  const key = `${stream.name}\n${args.count}\n${args.offset ?? ""}\n${args.before ?? ""}\n${args.since ?? ""}`;
+  const kept = new Map<string, AS>();
+  let page = verdicts.pages.get(key, version, gen);
+  if (!page) {
+    let complete = true;
+    page = await stream.filteredPage(args, publicFilter(ctx, kept, gen, () => (complete = false)), count);
+    if (complete) verdicts.pages.set(key, version, gen, page);
+  }
+  const found = await ctx.activities.getMany(page.ids.filter((id) => !kept.has(id)));
+  const acts = page.ids.map((id) => kept.get(id) ?? found.get(id)).filter((a): a is AS => a !== undefined);
+  if (acts.length < page.ids.length) {
+    // An activity record went away under an unchanged stream and generation:
+    // forget what was known of it and scan afresh, as a fresh worker would.
+    for (const id of page.ids) if (!kept.has(id) && !found.has(id)) verdicts.forget(id);
+    verdicts.pages.forget(key);
+    return publicActivityPage(ctx, stream, args, opts);
+  }
   return { items: await presentActivities(ctx, acts, opts), total: page.total };
 }
 
@@ -119,10 +158,17 @@ export async function userFeed(core: Core, nickname: string, kind: OutboxKind, q
   const { ctx } = core;
   const profile = await requireProfile(core, nickname);
   const args = parsePageArgs(query);
-  // Not when counting what is visible: that scans the whole stream.
-  const kept = read.visibleTotal ? undefined : new Map<string, AS>();
-  const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId, kept);
-  const page = await activityPage(ctx, ctx.userStream(nickname, kind), args, keep, decorationsFor(kind, viewer), read, kept);
+  const stream = ctx.userStream(nickname, kind);
+  const opts = decorationsFor(kind, viewer);
+  let page: { items: AS[]; total: number };
+  if (viewer.personId === null && viewer.nickname !== nickname && !read.visibleTotal) {
+    page = await publicActivityPage(ctx, stream, args, opts);
+  } else {
+    // Not when counting what is visible: that scans the whole stream.
+    const kept = read.visibleTotal ? undefined : new Map<string, AS>();
+    const keep = viewer.nickname === nickname ? undefined : recipientFilter(ctx, viewer.personId, kept);
+    page = await activityPage(ctx, stream, args, keep, opts, read, kept);
+  }
   return activityCollection({
     displayName: `${OUTBOX_NAMES[kind]} ${userName(profile, nickname)}`,
     url: ctx.urls.makeURL(`/api/user/${nickname}/${kind}`),

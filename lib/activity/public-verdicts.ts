@@ -1,3 +1,5 @@
+import { PublicPages } from "./public-pages";
+
 const DEFAULT_LIMIT = 20_000;
 
 /**
@@ -16,6 +18,8 @@ const DEFAULT_LIMIT = 20_000;
  */
 export class PublicVerdicts {
   private readonly verdicts = new Map<string, boolean>();
+  /** Anonymous readers' pages, remembered under the same generation (public-pages.ts). */
+  readonly pages = new PublicPages();
   private generation: number | null = null;
 
   constructor(
@@ -46,6 +50,11 @@ export class PublicVerdicts {
     if (generation !== this.generation || this.verdicts.has(id)) return;
     if (this.verdicts.size >= this.limit) this.verdicts.delete(this.verdicts.keys().next().value as string);
     this.verdicts.set(id, isPublic);
+  }
+
+  /** Forgets one verdict (its activity is no longer stored). */
+  forget(id: string): void {
+    this.verdicts.delete(id);
   }
 
   get size(): number {

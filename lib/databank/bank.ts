@@ -130,6 +130,18 @@ export class Bank {
     return this.call("length", type, id);
   }
   /**
+   * Length of an array and a version token that changes with every write
+   * to it, where the driver keeps one (SQLite); version null elsewhere,
+   * which promises nothing. NoSuchThingError as `length`.
+   */
+  async arrayStat(type: string, id: string): Promise<{ length: number; version: string | null }> {
+    const native = (this.raw as unknown as { lengthAndVersion?: unknown }).lengthAndVersion;
+    if (typeof native !== "function") return { length: await this.length(type, id), version: null };
+    return new Promise((resolve, reject) => {
+      native.call(this.raw, type, id, (err: Error | null, v?: { length: number; version: string | null }) => (err ? reject(err) : resolve(v!)));
+    });
+  }
+  /**
    * Lengths of many arrays of one type (0 for an id with no value). One
    * query where the driver has a batched `lengthAll` (SQLite, MongoDB);
    * one `length` per id elsewhere.

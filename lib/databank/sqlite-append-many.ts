@@ -41,7 +41,7 @@ export class SqliteAppendMany {
     this.stmt(
       `INSERT INTO ${t.items} (id, pos, item) SELECT j.value, COALESCE((SELECT MAX(pos) FROM ${t.items} WHERE id = j.value), -1) + 1, ? FROM json_each(?) AS j`,
     ).run(text, todo);
-    this.stmt(`UPDATE ${t.main} SET arr = arr + 1 WHERE id IN (SELECT value FROM json_each(?))`).run(todo);
+    this.stmt(`UPDATE ${t.main} SET arr = arr + 1, ver = hex(randomblob(8)) WHERE id IN (SELECT value FROM json_each(?))`).run(todo);
     return { added, legacy };
   }
 }

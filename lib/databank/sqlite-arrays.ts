@@ -35,6 +35,16 @@ interface MainRow {
   arr: number | null;
 }
 
+/**
+ * An item's stored JSON text as its value. Streams hold strings (ids): a
+ * JSON string with no backslash has no escapes, so its value is the text
+ * between the quotes, with no JSON.parse.
+ */
+export function decodeItem(text: string): unknown {
+  if (text.length >= 2 && text.charCodeAt(0) === 34 && text.indexOf("\\") < 0) return text.slice(1, -1);
+  return JSON.parse(text);
+}
+
 export class SqliteArrays {
   constructor(private readonly stmt: Stmt) {}
 
@@ -45,8 +55,8 @@ export class SqliteArrays {
 
   /** Every item in order (a whole-array read: `read`, `getMany`, `search`). */
   all(items: string, id: string): unknown[] {
-    const rows = this.stmt(`SELECT item FROM ${items} WHERE id = ? ORDER BY pos`).all(id) as { item: string }[];
-    return rows.map((r) => JSON.parse(r.item));
+    // Plucked: this SQL text is used only here (see slice).
+    return (this.stmt(`SELECT item FROM ${items} WHERE id = ? ORDER BY pos`).pluck().all(id) as string[]).map(decodeItem);
   }
 
   /** Replaces the items of type/id by `list` (the main row is the caller's). */
@@ -85,7 +95,9 @@ export class SqliteArrays {
   }
 
   private setLength(t: ArrayTables, id: string, n: number): void {
-    this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ? WHERE id = ?`).run(n, id);
+    // A fresh random `ver` on every change: readers that remember what they
+    // found in an array (lib/activity/public-pages.ts) compare it.
+    this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ?, ver = hex(randomblob(8)) WHERE id = ?`).run(n, id);
   }
 
   appendAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {
@@ -133,13 +145,18 @@ export class SqliteArrays {
   slice(items: string, id: string, n: number, start: number, end: number): unknown[] {
     if (end <= start) return [];
     const count = end - start;
+    // Plucked statements (these SQL texts are used only here): the item texts
+    // come back as strings, not one row object each. A filtered page under
+    // many hidden items reads hundreds of them per request.
     if (start <= n - end) {
       const sql = `SELECT item FROM ${items} WHERE id = ? ORDER BY pos LIMIT ? OFFSET ?`;
-      return (this.stmt(sql).all(id, count, start) as { item: string }[]).map((r) => JSON.parse(r.item));
+      return (this.stmt(sql).pluck().all(id, count, start) as string[]).map(decodeItem);
     }
     const sql = `SELECT item FROM ${items} WHERE id = ? ORDER BY pos DESC LIMIT ? OFFSET ?`;
-    const rows = this.stmt(sql).all(id, count, n - end) as { item: string }[];
-    return rows.reverse().map((r) => JSON.parse(r.item));
+    const texts = this.stmt(sql).pluck().all(id, count, n - end) as string[];
+    const out = new Array<unknown>(texts.length);
+    for (let i = 0, j = texts.length - 1; j >= 0; i++, j--) out[i] = decodeItem(texts[j]!);
+    return out;
   }
 
   item(items: string, type: string, id: string, n: number, index: number): unknown {

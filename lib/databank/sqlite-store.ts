@@ -172,7 +172,7 @@ export class SqliteStore {
   }
   /** Replaces an existing value; false if there was none. */
   replace(type: string, id: string, value: unknown): boolean {
-    const sql = `UPDATE ${this.ensureTable(type)} SET value = ?, arr = ? WHERE id = ?`;
+    const sql = `UPDATE ${this.ensureTable(type)} SET value = ?, arr = ?, ver = NULL WHERE id = ?`;
     const done = this.stmt(sql).run(...this.encode(value), String(id)).changes > 0;
     if (done) this.writeItems(type, String(id), value);
     return done;
@@ -180,7 +180,7 @@ export class SqliteStore {
   /** Inserts or replaces. */
   put(type: string, id: string, value: unknown): void {
     const t = this.ensureTable(type);
-    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value, arr = excluded.arr`;
+    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value, arr = excluded.arr, ver = NULL`;
     this.stmt(sql).run(String(id), ...this.encode(value));
     this.writeItems(type, String(id), value);
   }
@@ -239,6 +239,24 @@ export class SqliteStore {
   /** Length of the array at type/id. */
   arrayLength(type: string, id: string): number {
     return this.arrayAt(type, id).n;
+  }
+
+  /**
+   * Length and version of the array at type/id from one row read. The
+   * version is a random token set by every append, prepend, remove and
+   * truncate (sqlite-arrays.ts, sqlite-append-many.ts); null when unknown
+   * (an array written whole, or in an earlier layout), which promises
+   * nothing. Same token, same items.
+   */
+  arrayStat(type: string, id: string): { length: number; version: string | null } {
+    if (!this.hasTable(type)) throw new NoSuchThingError(type, id);
+    const sql = `SELECT value, arr, ver FROM ${quoteIdent(tableName(type))} WHERE id = ?`;
+    const row = this.stmt(sql).get(String(id)) as (StoredRow & { ver: string | null }) | undefined;
+    if (!row) throw new NoSuchThingError(type, id);
+    if (row.arr !== null) return { length: row.arr, version: row.ver };
+    const value = JSON.parse(row.value) as unknown;
+    if (!Array.isArray(value)) throw new WrongTypeError(type, id, "array");
+    return { length: value.length, version: null };
   }
 
   /**
@@ -385,6 +403,7 @@ export class SqliteStore {
     for (const { name } of mains) {
       const cols = this.db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as { name: string }[];
       if (!cols.some((c) => c.name === "arr")) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN arr INTEGER`);
+      if (!cols.some((c) => c.name === "ver")) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN ver TEXT`);
       this.createItemsTable("a:" + name.slice(2));
     }
   }
@@ -401,7 +420,7 @@ export class SqliteStore {
     const name = tableName(type);
     const t = quoteIdent(name);
     if (this.tables.has(name)) return t;
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, arr INTEGER)`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, arr INTEGER, ver TEXT)`);
     this.createItemsTable(itemsTableName(type));
     for (const field of indices) {
       const expr = fieldExpression(field);

@@ -204,6 +204,10 @@ export class SqliteDatabank extends Databank {
   override length(type: string, id: string, cb: Callback<number>): void {
     this.query(cb, (s) => s.arrayLength(type, id));
   }
+  /** `length` with the array's version token (see SqliteStore.arrayStat, Bank.arrayStat). */
+  lengthAndVersion(type: string, id: string, cb: Callback<{ length: number; version: string | null }>): void {
+    this.query(cb, (s) => s.arrayStat(type, id));
+  }
   /** Batched `length` (see Bank.lengths): missing ids are absent from the answer. */
   lengthAll(type: string, ids: string[], cb: Callback<Record<string, number>>): void {
     this.query(cb, (s) => s.arrayLengths(type, ids));

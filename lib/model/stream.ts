@@ -45,6 +45,20 @@ export class Stream {
     return (await this.bank.lengths(STREAM_TYPE, [this.name])).get(this.name) ?? 0;
   }
 
+  /**
+   * Number of items and a version token that changes whenever the stream
+   * does (null where the driver keeps none, or for a stream never written).
+   */
+  async stat(): Promise<{ count: number; version: string | null }> {
+    try {
+      const { length, version } = await this.bank.arrayStat(STREAM_TYPE, this.name);
+      return { count: length, version };
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return { count: 0, version: null };
+      throw err;
+    }
+  }
+
   /** Arrival-order index of an id (its oldest occurrence), or -1. */
   private async rawIndexOf(id: string): Promise<number> {
     try {
