@@ -12,7 +12,7 @@
  * 1,000,000 (seeded straight through the SQLite driver, repeating real
  * activity ids); then each worker's RSS.
  *
- *   node dist/bench/http.js [seconds-per-row] [--quick]
+ *   node dist/bench/http.js [seconds-per-row] [--quick] [--only=profile,webfinger]
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +33,8 @@ export interface HttpBenchOptions {
   connections?: number;
   /** Shorter runs and a 100,000-item long stream instead of 1,000,000. */
   quick?: boolean;
+  /** Only the rows whose name contains one of these words (case-insensitive); all when empty. */
+  only?: string[];
 }
 
 const WORKERS = 2;
@@ -178,6 +180,9 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
   const duration = options.duration ?? (quick ? 3 : 10);
   const connections = options.connections ?? 10;
   const long = quick ? 100_000 : 1_000_000;
+  const wanted = (e: { name: string }) => !options.only?.length || options.only.some((w) => e.name.toLowerCase().includes(w.toLowerCase()));
+  // The stream-length rows (and their seeding) only when one of them is wanted.
+  const scalingWanted = ["GET newest inbox page (20), n items", "POST note (append), n items"].some((name) => wanted({ name }));
   const cluster = await startCluster();
   let ceiling: { url: string; child: ChildProcess } | null = null;
   try {
@@ -191,7 +196,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
       if (r.status !== 200) throw new Error(`setup post failed: ${r.status} ${r.text}`);
     }
     // The short and long users' streams: real activities, repeated (streams do not de-duplicate).
-    for (const nick of ["short", "long"]) {
+    for (const nick of scalingWanted ? ["short", "long"] : []) {
       const r = await signedRequest(url, creds[nick]!, "POST", `/api/user/${nick}/feed`, { verb: "post", to: PUBLIC, object: { objectType: "note", content: "seed" } });
       if (r.status !== 200) throw new Error(`setup post failed: ${r.status}`);
       const inbox = await signedRequest(url, creds[nick]!, "GET", `/api/user/${nick}/inbox?count=20`);
@@ -201,17 +206,20 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
     }
     const host = new URL(url).host;
     const note = JSON.stringify({ verb: "post", object: { objectType: "note", content: "benchmark note" } });
-    const endpoints: Endpoint[] = [
+    let endpoints: Endpoint[] = [
       { name: "POST note (3-legged)", method: "POST", path: "/api/user/bencher/feed", creds: creds.bencher!, body: note },
       { name: "GET feed of 20 notes (2-legged)", method: "GET", path: "/api/user/bencher/feed?count=20", creds: anon },
       { name: "GET profile (2-legged)", method: "GET", path: "/api/user/bencher/profile", creds: anon },
       { name: "GET webfinger", method: "GET", path: `/.well-known/webfinger?resource=${encodeURIComponent(`acct:bencher@${host}`)}`, creds: null },
     ];
-    const scaling: Endpoint[] = [];
+    let scaling: Endpoint[] = [];
     for (const [nick, size] of [["short", 100], ["long", long]] as const) {
       scaling.push({ name: `GET newest inbox page (20), ${size.toLocaleString("en")} items`, method: "GET", path: `/api/user/${nick}/inbox?count=20`, creds: creds[nick]! });
       scaling.push({ name: `POST note (append), ${size.toLocaleString("en")} items`, method: "POST", path: `/api/user/${nick}/feed`, creds: creds[nick]!, body: note });
     }
+    endpoints = endpoints.filter(wanted);
+    // The stream-length rows come in pairs (the cost ratio): all of them or none.
+    if (!scalingWanted) scaling = [];
     // The ceiling answers what the feed shows now; the POST answers one posted note.
     const answers: Record<string, CeilingAnswer> = {};
     for (const e of endpoints) answers[`${e.method} ${e.path}`] = await answerOf(url, e);
@@ -270,7 +278,8 @@ function report(r: { pairs: Pair[]; scaled: BenchRow[]; rss: (number | null)[]; 
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seconds = Number(args.find((a) => !a.startsWith("--")));
-  runHttpBench({ quick: args.includes("--quick"), duration: Number.isFinite(seconds) && seconds > 0 ? seconds : undefined }).then(
+  const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",").filter(Boolean);
+  runHttpBench({ quick: args.includes("--quick"), only, duration: Number.isFinite(seconds) && seconds > 0 ? seconds : undefined }).then(
     (md) => console.log(md),
     (err) => {
       console.error(err);
