@@ -14,7 +14,7 @@
  * 1,000,000 (seeded straight through the SQLite driver, repeating real
  * activity ids); then each worker's RSS.
  *
- *   node dist/bench/http.js [seconds-per-row] [--quick]
+ *   node dist/bench/http.js [seconds-per-row] [--quick] [--only=profile,webfinger]
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,6 +35,8 @@ export interface HttpBenchOptions {
   connections?: number;
   /** Shorter runs and a 100,000-item long stream instead of 1,000,000. */
   quick?: boolean;
+  /** Only the rows whose name contains one of these words (case-insensitive); all when empty. */
+  only?: string[];
 }
 
 const WORKERS = 2;
@@ -180,6 +182,9 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
   const duration = options.duration ?? (quick ? 3 : 10);
   const connections = options.connections ?? 10;
   const long = quick ? 100_000 : 1_000_000;
+  const wanted = (e: { name: string }) => !options.only?.length || options.only.some((w) => e.name.toLowerCase().includes(w.toLowerCase()));
+  // The stream-length rows (and their seeding) only when one of them is wanted.
+  const scalingWanted = ["GET newest inbox page (20), n items", "POST note (append), n items"].some((name) => wanted({ name }));
   const cluster = await startCluster();
   let ceiling: { url: string; child: ChildProcess } | null = null;
   try {
@@ -198,7 +203,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
       }
     }
     // The short and long users' streams: real activities, repeated (streams do not de-duplicate).
-    for (const nick of ["short", "long"]) {
+    for (const nick of scalingWanted ? ["short", "long"] : []) {
       const r = await signedRequest(url, creds[nick]!, "POST", `/api/user/${nick}/feed`, { verb: "post", to: PUBLIC, object: { objectType: "note", content: "seed" } });
       if (r.status !== 200) throw new Error(`setup post failed: ${r.status}`);
       const inbox = await signedRequest(url, creds[nick]!, "GET", `/api/user/${nick}/inbox?count=20`);
@@ -208,7 +213,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
     }
     const host = new URL(url).host;
     const note = JSON.stringify({ verb: "post", object: { objectType: "note", content: "benchmark note" } });
-    const endpoints: Endpoint[] = [
+    let endpoints: Endpoint[] = [
       { name: "POST note (3-legged)", method: "POST", path: "/api/user/bencher/feed", creds: creds.bencher!, body: note },
       { name: "GET feed of 20 notes (2-legged)", method: "GET", path: "/api/user/reader/feed?count=20", creds: anon },
       { name: "GET profile (2-legged)", method: "GET", path: "/api/user/bencher/profile", creds: anon },
@@ -216,11 +221,14 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
     ];
     // After the POST row: 20 public notes under the thousands it posted to followers only.
     const hidden: Endpoint = { name: "GET feed of 20 public notes under the POST row's followers-only notes (2-legged, anonymous)", method: "GET", path: "/api/user/bencher/feed?count=20", creds: anon };
-    const scaling: Endpoint[] = [];
+    let scaling: Endpoint[] = [];
     for (const [nick, size] of [["short", 100], ["long", long]] as const) {
       scaling.push({ name: `GET newest inbox page (20), ${size.toLocaleString("en")} items`, method: "GET", path: `/api/user/${nick}/inbox?count=20`, creds: creds[nick]! });
       scaling.push({ name: `POST note (append), ${size.toLocaleString("en")} items`, method: "POST", path: `/api/user/${nick}/feed`, creds: creds[nick]!, body: note });
     }
+    endpoints = endpoints.filter(wanted);
+    // The stream-length rows come in pairs (the cost ratio): all of them or none.
+    if (!scalingWanted) scaling = [];
     // The ceiling answers what the feed shows now; the POST answers one posted note.
     const answers: Record<string, CeilingAnswer> = {};
     for (const e of endpoints) answers[`${e.method} ${e.path}`] = await answerOf(url, e);
@@ -232,7 +240,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
       const top = await measure(e.name, { ...common, url: ceiling.url, requests: [request(ceiling.url, e)] });
       pairs.push({ ours, ceiling: top });
     }
-    const hiddenRow = await measure(hidden.name, { ...common, url, requests: [request(url, hidden)] });
+    const hiddenRow = wanted(hidden) ? await measure(hidden.name, { ...common, url, requests: [request(url, hidden)] }) : null;
     const scaled: BenchRow[] = [];
     for (const e of scaling) scaled.push(await measure(e.name, { ...common, url, requests: [request(url, e)] }));
     const rss = cluster.workerPids.map(rssMiB);
@@ -243,7 +251,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<stri
   }
 }
 
-function report(r: { pairs: Pair[]; hiddenRow: BenchRow; scaled: BenchRow[]; rss: (number | null)[]; duration: number; connections: number; long: number; quick: boolean }): string {
+function report(r: { pairs: Pair[]; hiddenRow: BenchRow | null; scaled: BenchRow[]; rss: (number | null)[]; duration: number; connections: number; long: number; quick: boolean }): string {
   const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : "n/a");
   const [shortPage, shortPost, longPage, longPost] = r.scaled;
   return [
@@ -262,9 +270,13 @@ function report(r: { pairs: Pair[]; hiddenRow: BenchRow; scaled: BenchRow[]; rss
         `| ${ours.name} | ${ours.rps.toFixed(0)} | ${ours.p50} | ${ours.p99} | ${ceiling ? ceiling.rps.toFixed(0) : "n/a"} | ${ceiling ? ceiling.p99 : "n/a"} | ${ceiling ? ratio(ours.rps, ceiling.rps) : "n/a"} | ${ours.non2xx} | ${ours.errors} |`,
     ),
     "",
-    `Visibility filter: ${r.hiddenRow.name}: ${r.hiddenRow.rps.toFixed(0)} req/s, p50 ${r.hiddenRow.p50} ms, p99 ${r.hiddenRow.p99} ms, ` +
-      `${r.hiddenRow.requests} requests, ${r.hiddenRow.non2xx} non-2xx, ${r.hiddenRow.errors} errors (no ceiling: the answer is the same page as before the POST row).`,
-    "",
+    ...(r.hiddenRow
+      ? [
+          `Visibility filter: ${r.hiddenRow.name}: ${r.hiddenRow.rps.toFixed(0)} req/s, p50 ${r.hiddenRow.p50} ms, p99 ${r.hiddenRow.p99} ms, ` +
+            `${r.hiddenRow.requests} requests, ${r.hiddenRow.non2xx} non-2xx, ${r.hiddenRow.errors} errors (no ceiling: the answer is the same page as before the POST row).`,
+          "",
+        ]
+      : []),
     `Stream length: the newest inbox page (3-legged, the owner) and a POST (which appends to the poster's outbox and inbox) ` +
       `for a user whose inbox and outbox hold 100 items and one whose hold ${r.long.toLocaleString("en")} ` +
       "(seeded through the SQLite driver, real activity ids repeated). Cost ratio = 100-item rate / long-stream rate (1.00× = length does not matter).",
@@ -283,7 +295,8 @@ function report(r: { pairs: Pair[]; hiddenRow: BenchRow; scaled: BenchRow[]; rss
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seconds = Number(args.find((a) => !a.startsWith("--")));
-  runHttpBench({ quick: args.includes("--quick"), duration: Number.isFinite(seconds) && seconds > 0 ? seconds : undefined }).then(
+  const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",").filter(Boolean);
+  runHttpBench({ quick: args.includes("--quick"), only, duration: Number.isFinite(seconds) && seconds > 0 ? seconds : undefined }).then(
     (md) => console.log(md),
     (err) => {
       console.error(err);
