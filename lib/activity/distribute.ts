@@ -112,13 +112,23 @@ async function localNicks(ctx: Ctx, ids: string[]): Promise<Map<string, string>>
     if (nick) candidates.set(id, nick);
   }
   const entries = [...candidates];
+  const chunks: [string, string][][] = [];
+  for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) chunks.push(entries.slice(i, i + LOOKUP_CHUNK));
+  const local = new Set<string>();
+  // Two reads in flight: a database server with several cores answers both at once.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      // Raw records: only `_nickname` is read, so no HTML cleaning of whole profiles.
+      const found = await ctx.bank.readAll<AS>(OBJECT_TYPE, [...new Set(chunk.map(([, nick]) => ctx.people.personId(nick)))]);
+      for (const [id, nick] of chunk) if (found[ctx.people.personId(nick)]?._nickname === nick) local.add(id);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  // In the ids' order, as one read after another gave them.
   const out = new Map<string, string>();
-  for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
-    const chunk = entries.slice(i, i + LOOKUP_CHUNK);
-    // Raw records: only `_nickname` is read, so no HTML cleaning of whole profiles.
-    const found = await ctx.bank.readAll<AS>(OBJECT_TYPE, [...new Set(chunk.map(([, nick]) => ctx.people.personId(nick)))]);
-    for (const [id, nick] of chunk) if (found[ctx.people.personId(nick)]?._nickname === nick) out.set(id, nick);
-  }
+  for (const [id, nick] of entries) if (local.has(id)) out.set(id, nick);
   return out;
 }
 

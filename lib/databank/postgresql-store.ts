@@ -224,8 +224,15 @@ export class PgStore {
   }
 
   async indexOf(type: string, id: string, item: unknown): Promise<number> {
-    await this.length(type, id);
-    const pos = await this.firstPos(type, id, item);
+    // The array's row and the item's first position in one round trip (a membership check is usually a miss).
+    const found = await this.c.query<{ arr: number | null; p: string | null }>(
+      `SELECT v.arr, (SELECT MIN(pos) FROM ${ITEMS} i WHERE i.type = $1 AND i.id = $2 AND i.item = $3) AS p FROM ${VALUES} v WHERE v.type = $1 AND v.id = $2`,
+      [type, id, itemText(item)],
+    );
+    const row = found.rows[0];
+    if (!row) throw new NoSuchThingError(type, id);
+    if (row.arr === null) throw new WrongTypeError(type, id, "array");
+    const pos = row.p;
     if (pos === null) return -1;
     const r = await this.c.query<{ c: string }>(`SELECT COUNT(*) AS c FROM ${ITEMS} WHERE type = $1 AND id = $2 AND pos < $3`, [type, id, pos]);
     return Number(r.rows[0]!.c);

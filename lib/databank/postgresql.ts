@@ -9,6 +9,7 @@ import {
 } from "databank";
 import { PgStore, schemaSql } from "./postgresql-store";
 import { appendManySchemaSql, appendToManyIfAbsent } from "./postgresql-append-many";
+import { applyInOneCall, batchSchemaSql, fitsOneCall } from "./postgresql-batch";
 import type { BatchOp } from "./batch";
 
 type Callback<T = unknown> = (err: Error | null, value?: T) => void;
@@ -68,7 +69,7 @@ export class PostgresDatabank extends Databank {
         try {
           // One creator at a time: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
           await c.query("SELECT pg_advisory_lock(7413001)");
-          for (const sql of [...schemaSql(this.schema), ...appendManySchemaSql()]) await c.query(sql);
+          for (const sql of [...schemaSql(this.schema), ...appendManySchemaSql(), ...batchSchemaSql()]) await c.query(sql);
           await c.query("SELECT pg_advisory_unlock(7413001)");
         } finally {
           c.release();
@@ -171,6 +172,8 @@ export class PostgresDatabank extends Databank {
 
   /** Every op of a transaction (databank/transaction.ts) in one PostgreSQL transaction: all or nothing. */
   batch(ops: BatchOp[], cb: Done): void {
+    // A POST's writes: one round trip (postgresql-batch.ts).
+    if (ops.length > 0 && fitsOneCall(ops)) return this.retrying(only(cb), (s) => applyInOneCall(s.client, ops), false);
     this.tx(only(cb), async (s) => {
       for (const o of ops) await applyOp(s, o);
     });

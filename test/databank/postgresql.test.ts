@@ -3,7 +3,8 @@
 // and atomicity across connections (what several machines share).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { openBank, type Bank } from "../../lib/databank";
+import { inTransaction, openBank, type Bank } from "../../lib/databank";
+import type { BatchOp, BatchingDriver } from "../../lib/databank/batch";
 import { conformanceTest } from "../support/databank-conformance";
 import { streamConformance } from "../support/stream-conformance";
 import { freshDatabase, skipPostgres } from "../support/postgres";
@@ -100,6 +101,60 @@ test("postgresql: a lazy appendToMany (a delivery job's) is read at once and lea
     const raw = bank.raw as unknown as { query(sql: string): Promise<{ synchronous_commit: string }[]> };
     const settings = await Promise.all(Array.from({ length: 10 }, () => raw.query("SELECT current_setting('synchronous_commit') AS synchronous_commit, pg_sleep(0.05)")));
     assert.deepEqual(new Set(settings.map((rows) => rows[0]!.synchronous_commit)), new Set(["on"]));
+  } finally {
+    await bank.disconnect();
+  }
+});
+
+test("postgresql: a transaction of a POST's kinds of writes (one round trip) stores values and items exactly as written", { skip: skipPostgres }, async () => {
+  const url = await database("batchone");
+  const bank = await open(url);
+  try {
+    await bank.create("thing", "old", { gone: true });
+    await bank.create("thing", "kept", { v: 1 });
+    const odd = { z: 1, a: "quote \" back\\slash \u00e9 \ud83d\ude00 \u0000", n: 1e21, f: 0.1 + 0.2, nested: { b: [2, 1], a: null } };
+    await inTransaction(bank, async (tx) => {
+      await tx.create("thing", "odd", odd);
+      await tx.createIfAbsent("thing", "kept", { v: 2 });
+      await tx.save("thing", "saved", "a string");
+      await tx.update("thing", "kept", { v: 3 });
+      await tx.del("thing", "old");
+      await tx.appendAll("stream", "s", ["x", { k: "\"y\"" }, 3]);
+      await tx.append("stream", "s", "x");
+    });
+    assert.equal(JSON.stringify(await bank.read("thing", "odd")), JSON.stringify(odd));
+    assert.deepEqual(await bank.read("thing", "kept"), { v: 3 });
+    assert.equal(await bank.read("thing", "saved"), "a string");
+    assert.equal(await bank.find("thing", "old"), null);
+    assert.deepEqual(await bank.read("stream", "s"), ["x", { k: "\"y\"" }, 3, "x"]);
+    assert.equal(await new Stream(bank, "s").count(), 4);
+  } finally {
+    await bank.disconnect();
+  }
+});
+
+test("postgresql: a one-round-trip transaction that fails stores nothing and fails with databank's error", { skip: skipPostgres }, async () => {
+  const url = await database("batchfail");
+  const bank = await open(url);
+  try {
+    await bank.create("thing", "taken", { v: 1 });
+    await new Stream(bank, "s").add("before");
+    // Straight to the driver's batch, as a transaction's commit calls it: each last op fails at the server.
+    const batch = (ops: BatchOp[]): Promise<void> =>
+      new Promise((resolve, reject) => (bank.raw as unknown as BatchingDriver).batch(ops, (err) => (err ? reject(err) : resolve())));
+    const first: BatchOp[] = [{ op: "save", type: "x", id: "x", value: 1 }, { op: "appendAll", type: "stream", id: "s", items: ["after"] }];
+    const cases: [string, BatchOp][] = [
+      ["AlreadyExistsError", { op: "create", type: "thing", id: "taken", value: { v: 2 } }],
+      ["NoSuchThingError", { op: "update", type: "thing", id: "missing", value: {} }],
+      ["NoSuchThingError", { op: "del", type: "thing", id: "missing" }],
+      ["WrongTypeError", { op: "appendAll", type: "thing", id: "taken", items: ["y"] }],
+    ];
+    for (const [name, last] of cases) {
+      await assert.rejects(batch([...first, last]), (err: Error) => err.name === name, name);
+      assert.equal(await bank.find("x", "x"), null, name);
+      assert.deepEqual(await bank.read("thing", "taken"), { v: 1 }, name);
+      assert.deepEqual(await new Stream(bank, "s").all(), ["before"], name);
+    }
   } finally {
     await bank.disconnect();
   }
