@@ -3,7 +3,6 @@ import { loadConfig, ConfigError, helpText, redactConfig } from "../config";
 import { createLogger } from "../log";
 import { packageVersion } from "../version";
 import { Master } from "../cluster/master";
-import { runWorkerProcess } from "../cluster/worker-process";
 
 /**
  * `bin/pump`. In the master process: read the configuration (every config
@@ -12,7 +11,10 @@ import { runWorkerProcess } from "../cluster/worker-process";
  * Exit codes: 0 clean stop, 1 bad configuration or failed start.
  */
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<void> {
-  if (cluster.isWorker) return runWorkerProcess(argv, env);
+  // Required here, not imported: the app (Express, the routes, the drivers'
+  // code ...) is the workers' to load; the master never serves, and
+  // loading it cost the master ~10 MB of heap and a second of start.
+  if (cluster.isWorker) return (require("../cluster/worker-process") as typeof import("../cluster/worker-process")).runWorkerProcess(argv, env);
   let loaded;
   try {
     loaded = loadConfig({ argv, env });

@@ -5,27 +5,33 @@ import { escapeHtml } from "./text";
 interface Converter {
   makeHtml(text: string): string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const showdown = require("showdown") as { Converter: new (opts: Record<string, unknown>) => Converter };
+
+let converter: Converter | null = null;
 
 /**
  * Markdown-like input, kept to what a social post needs: bold, italic,
  * links (bare URLs too), lists, quotes, code; a single newline is a line
- * break. No heading ids, no e-mail obfuscation, no tables.
+ * break. No heading ids, no e-mail obfuscation, no tables. Made on the
+ * first post from the web UI: a worker that never takes one (an API-only
+ * site) does not carry showdown (~0.5 MB of heap).
  */
-const converter = new showdown.Converter({
-  simplifiedAutoLink: true,
-  excludeTrailingPunctuationFromURLs: true,
-  simpleLineBreaks: true,
-  strikethrough: true,
-  noHeaderId: true,
-  requireSpaceBeforeHeadingText: true,
-  literalMidWordUnderscores: true,
-  ghCodeBlocks: true,
-  encodeEmails: false,
-  tables: false,
-  emoji: false,
-});
+function markdown(): Converter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  converter ??= new (require("showdown") as { Converter: new (opts: Record<string, unknown>) => Converter }).Converter({
+    simplifiedAutoLink: true,
+    excludeTrailingPunctuationFromURLs: true,
+    simpleLineBreaks: true,
+    strikethrough: true,
+    noHeaderId: true,
+    requireSpaceBeforeHeadingText: true,
+    literalMidWordUnderscores: true,
+    ghCodeBlocks: true,
+    encodeEmails: false,
+    tables: false,
+    emoji: false,
+  });
+  return converter;
+}
 
 /** A person named in a post: `@nick` (here) or `@nick@host`. */
 export interface Mention {
@@ -68,7 +74,7 @@ const MENTION = /(^|[^\w@/.:-])@([A-Za-z0-9_.-]*[A-Za-z0-9_])(?:@([A-Za-z0-9-]+(
  * converter lets through (raw HTML, script) survives.
  */
 export async function composeHtml(text: string, resolver: MentionResolver): Promise<{ html: string; mentions: Mention[] }> {
-  const html = sanitizeHtml(converter.makeHtml(escapeStrayAngles(text.replace(/\r\n?/g, "\n").trim())));
+  const html = sanitizeHtml(markdown().makeHtml(escapeStrayAngles(text.replace(/\r\n?/g, "\n").trim())));
   const mentions = new Map<string, Mention>();
   // Find the mentions first (resolving is async), only in text: not inside links, code or tags.
   const segments = html.split(/(<[^>]*>)/);

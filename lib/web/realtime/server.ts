@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { Bank } from "../../databank";
 import { ForbiddenError, HttpError } from "../../errors";
 import { refuseUpgrade, type UpgradeRoutes } from "../../http/upgrades";
@@ -50,7 +50,12 @@ const PING_EVERY_MS = 30_000;
  */
 export function attachRealtime(upgrades: UpgradeRoutes, deps: RealtimeDeps): RealtimeService {
   const path = `${deps.urls.path}/main/realtime`;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // Made at the first realtime connection: a worker nobody opens one to
+  // (API clients, other servers) does not carry ws (~1 MB of heap).
+  let wss: WebSocketServer | null = null;
+  const server = (): WebSocketServer =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (wss ??= new (require("ws") as typeof import("ws")).WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES }));
   const registry = new SocketRegistry();
   const log = deps.log.child({ component: "realtime" });
   const origin = `${deps.urls.scheme}://${deps.urls.host}`;
@@ -63,7 +68,7 @@ export function attachRealtime(upgrades: UpgradeRoutes, deps: RealtimeDeps): Rea
       return;
     }
     socketUserOf(req, deps).then(
-      (user) => wss.handleUpgrade(req, socket, head, (ws) => open(ws, user)),
+      (user) => server().handleUpgrade(req, socket, head, (ws) => open(ws, user)),
       (err: unknown) => {
         log.error({ err }, "cannot read the session of a realtime connection");
         refuseUpgrade(socket, new HttpError(500, "Cannot open a realtime connection now"));
@@ -173,7 +178,7 @@ export function attachRealtime(upgrades: UpgradeRoutes, deps: RealtimeDeps): Rea
       unsubscribe();
       for (const remove of removeRoutes) remove();
       for (const s of registry.sockets()) s.ws.terminate();
-      wss.close();
+      wss?.close();
     },
   };
 }
