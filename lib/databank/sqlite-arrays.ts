@@ -104,7 +104,8 @@ export class SqliteArrays {
     // The common case, an array already kept as items: its length grows in
     // place and one item takes max+1 in one statement (two statements
     // instead of four; a post appends to four streams).
-    if (list.length > 0 && this.stmt(`UPDATE ${t.main} SET arr = arr + ? WHERE id = ? AND arr IS NOT NULL`).run(list.length, id).changes > 0) {
+    // A fresh `ver` here too, as setLength gives (lib/activity/public-pages.ts compares it).
+    if (list.length > 0 && this.stmt(`UPDATE ${t.main} SET arr = arr + ?, ver = hex(randomblob(8)) WHERE id = ? AND arr IS NOT NULL`).run(list.length, id).changes > 0) {
       if (list.length === 1) {
         const sql = `INSERT INTO ${t.items} (id, pos, item) SELECT ?, COALESCE(MAX(pos), -1) + 1, ? FROM ${t.items} WHERE id = ?`;
         this.stmt(sql).run(id, JSON.stringify(list[0] ?? null), id);
