@@ -34,11 +34,18 @@ export function requestLogger(log: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.headers["x-request-id"];
     req.id = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : randomUUID();
-    req.log = log.child({ reqId: req.id });
     res.setHeader("X-Request-Id", req.id);
+    // A silent logger (nologger) writes nothing, whatever the child: no child, no line to build.
+    // The level is read per request, as pumpctl may change it.
+    if (log.level === "silent") {
+      req.log = log;
+      return next();
+    }
+    req.log = log.child({ reqId: req.id });
     // From the arrival: the fast lane's raw handlers run this once their answer is known.
     const started = arrivalOf(req);
     res.on("finish", () => {
+      if (!req.log.isLevelEnabled("info")) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       req.log.info(
         { method: req.method, url: loggableUrl(req), status: res.statusCode, ms: Math.round(ms * 10) / 10 },

@@ -37,16 +37,31 @@ export function requestBaseUrl(req: Pick<OAuthRequest, "secure" | "headers" | "o
   // trustProxy): the client then signed the https URL it spoke to.
   const scheme = opts.https || req.secure ? "https" : "http";
   const rawHost = req.headers.host ?? opts.canonicalHost;
-  let authority: string;
-  try {
-    authority = new URL(`${scheme}://${rawHost}`).host;
-  } catch {
-    authority = rawHost.toLowerCase();
-  }
+  const authority = authorityOf(scheme, rawHost);
   const q = req.originalUrl.indexOf("?");
   const path = q === -1 ? req.originalUrl : req.originalUrl.slice(0, q);
   const prefix = rawHost.toLowerCase() === opts.canonicalHost.toLowerCase() && !underPrefix(path, opts.urlPath) ? opts.urlPath : "";
   return `${scheme}://${authority}${prefix}${path || "/"}`;
+}
+
+/** Authorities by scheme and Host header: a server sees few, and each costs a URL parse. */
+const authorities = new Map<string, string>();
+const MAX_AUTHORITIES = 256;
+
+/** The Host header as a URL authority (lower-cased, default port dropped). */
+function authorityOf(scheme: string, rawHost: string): string {
+  const key = `${scheme}://${rawHost}`;
+  let authority = authorities.get(key);
+  if (authority === undefined) {
+    try {
+      authority = new URL(key).host;
+    } catch {
+      authority = rawHost.toLowerCase();
+    }
+    if (authorities.size >= MAX_AUTHORITIES) authorities.clear();
+    authorities.set(key, authority);
+  }
+  return authority;
 }
 
 /**
@@ -62,6 +77,14 @@ export function computeSignature(
   consumerSecret: string,
   tokenSecret: string,
 ): string {
+  // A base URL with a query: the library adds its parameters too.
+  const fast = baseUrl.includes("?") ? null : singleValueParams(params);
+  if (fast !== null) {
+    // What the library computes for single-valued parameters with plain names (the usual request), without its copies.
+    const base = `${httpMethod.toUpperCase()}&${percentEncode(baseUrl)}&${percentEncode(fast)}`;
+    const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
+    return method === "HMAC-SHA1" ? hmacSha1(base, key) : key;
+  }
   const signer = new OAuth1({
     consumer: { key: "", secret: consumerSecret },
     signature_method: method,
@@ -70,6 +93,31 @@ export function computeSignature(
   const data: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(params)) data[k] = v.length === 1 ? v[0]! : [...v];
   return signer.getSignature({ url: baseUrl, method: httpMethod, data: {} }, tokenSecret, data as unknown as OAuth1.Data);
+}
+
+/** Names the library's percent-encoding leaves as they are, and that are no special property of its plain objects. */
+const PLAIN_NAME = /^[A-Za-z0-9_.~-]+$/;
+
+/**
+ * The library's parameter string (names sorted, `name=value` joined by
+ * `&`, values percent-encoded) when every name is plain and has one
+ * value; null otherwise (repeated names and odd names take the library).
+ */
+function singleValueParams(params: ParamMap): string | null {
+  const names = Object.keys(params);
+  for (const name of names) {
+    if (params[name]!.length !== 1 || !PLAIN_NAME.test(name) || name === "__proto__") return null;
+  }
+  names.sort();
+  let out = "";
+  for (const name of names) out += `${out === "" ? "" : "&"}${name}=${percentEncode(params[name]![0]!)}`;
+  return out;
+}
+
+/** RFC 3986 percent-encoding, as the library's (encodeURIComponent plus ! * ' ( )). */
+export function percentEncode(s: string): string {
+  const e = encodeURIComponent(s);
+  return /[!*'()]/.test(e) ? e.replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : e;
 }
 
 /** Constant-time check of a received signature against the expected one. */
