@@ -1,12 +1,7 @@
 import { AlreadyExistsError, DatabankError, NoSuchThingError, WrongTypeError } from "databank";
 import { Bank } from "./bank";
 import { hasBatch, runSequentially, type BatchOp } from "./batch";
-
-/** True for an array of strings without holes (JSON keeps it as it is). */
-function allStrings(list: unknown[]): boolean {
-  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return false;
-  return true;
-}
+import { snapshot } from "./snapshot";
 
 /** The largest batched read whose records a transaction keeps for reading again. */
 const KEEP_BATCH = 16;
@@ -76,7 +71,7 @@ export class TxBank extends Bank {
    * that reads of it in this transaction do not go to the store again.
    */
   remember(type: string, id: string, value: unknown): void {
-    this.seen.set(`${type}\0${id}`, value === null || value === undefined ? null : this.snapshot(value));
+    this.seen.set(`${type}\0${id}`, value === null || value === undefined ? null : snapshot(value));
   }
 
   /** The committed value of a record, read from the store once per transaction; a fresh copy each time. */
@@ -85,14 +80,14 @@ export class TxBank extends Bank {
     if (!this.seen.has(key)) {
       const value = await this.base.find<T>(type, id);
       if (this.seen.has(key)) return this.copy<T>(key);
-      this.seen.set(key, value === null ? null : this.snapshot(value));
+      this.seen.set(key, value === null ? null : snapshot(value));
       return value;
     }
     return this.copy<T>(key);
   }
   private copy<T>(key: string): T | null {
     const v = this.seen.get(key);
-    return v === null ? null : this.snapshot(v as T);
+    return v === null ? null : snapshot(v as T);
   }
 
   /**
@@ -118,19 +113,11 @@ export class TxBank extends Bank {
     this.ops.push(o);
     this.records.set(`${o.type}\0${o.id}`, { value });
   }
-  /** What storing `value` and reading it back gives (JSON's rules), without the round trip where it is plain. */
-  private snapshot<T>(value: T): T {
-    if (value === undefined || value === null) return null as T;
-    if (typeof value === "string" || typeof value === "boolean") return value;
-    if (typeof value === "number") return (Number.isFinite(value) ? value : null) as T;
-    // Stream items: ids.
-    if (Array.isArray(value) && allStrings(value)) return value.slice() as T;
-    return JSON.parse(JSON.stringify(value));
-  }
+
 
   override async create<T = any>(type: string, id: string, value: T): Promise<T> {
     if (await this.current(type, id)) throw new AlreadyExistsError(type, id);
-    const v = this.snapshot(value);
+    const v = snapshot(value);
     this.record({ op: "create", type, id, value: v }, v);
     return value;
   }
@@ -142,26 +129,26 @@ export class TxBank extends Bank {
   override async createFresh<T = any>(type: string, id: string, value: T): Promise<T> {
     if (this.mine(type, id)?.value !== undefined) throw new AlreadyExistsError(type, id);
     this.fresh.add(String(id));
-    const v = this.snapshot(value);
+    const v = snapshot(value);
     this.record({ op: "create", type, id, value: v }, v);
     return value;
   }
   /** Buffered insert-or-keep: stored at commit unless another writer stored the id first (then theirs stays, no error). */
   override async createIfAbsent<T = any>(type: string, id: string, value: T): Promise<boolean> {
     if (await this.current(type, id)) return false;
-    const v = this.snapshot(value);
+    const v = snapshot(value);
     this.record({ op: "createIfAbsent", type, id, value: v }, v);
     return true;
   }
   override async update<T = any>(type: string, id: string, value: T): Promise<T> {
     if (!(await this.current(type, id))) throw new NoSuchThingError(type, id);
-    const v = this.snapshot(value);
+    const v = snapshot(value);
     this.record({ op: "update", type, id, value: v }, v);
     return value;
   }
   override async save<T = any>(type: string, id: string, value: T): Promise<T> {
     this.mine(type, id);
-    const v = this.snapshot(value);
+    const v = snapshot(value);
     this.record({ op: "save", type, id, value: v }, v);
     return value;
   }
@@ -190,7 +177,7 @@ export class TxBank extends Bank {
   override async find<T = any>(type: string, id: string): Promise<T | null> {
     const own = this.mine(type, id);
     if (own === undefined) return this.committed<T>(type, id);
-    return own.value === undefined ? null : this.snapshot(own.value as T);
+    return own.value === undefined ? null : snapshot(own.value as T);
   }
   override async read<T = any>(type: string, id: string): Promise<T> {
     const value = await this.find<T>(type, id);
@@ -208,11 +195,11 @@ export class TxBank extends Bank {
     if (unread.length > 0) {
       const read = await this.base.readAll<T>(type, unread);
       Object.assign(out, read);
-      if (unread.length <= KEEP_BATCH) for (const id of unread) this.seen.set(`${type}\0${id}`, read[id] == null ? null : this.snapshot(read[id]));
+      if (unread.length <= KEEP_BATCH) for (const id of unread) this.seen.set(`${type}\0${id}`, read[id] == null ? null : snapshot(read[id]));
     }
     for (const id of ids) {
       const own = this.mine(type, id);
-      if (own !== undefined) out[id] = own.value === undefined ? null : this.snapshot(own.value as T);
+      if (own !== undefined) out[id] = own.value === undefined ? null : snapshot(own.value as T);
       else if (!(id in out)) out[id] = this.copy<T>(`${type}\0${id}`);
     }
     return out;
@@ -229,19 +216,19 @@ export class TxBank extends Bank {
     return this.appendAll(type, id, [item]);
   }
   override appendAll(type: string, id: string, items: unknown[]): Promise<void> {
-    return this.array(type, id, { op: "appendAll", type, id, items: this.snapshot(items) });
+    return this.array(type, id, { op: "appendAll", type, id, items: snapshot(items) });
   }
   override prepend(type: string, id: string, item: unknown): Promise<void> {
     return this.prependAll(type, id, [item]);
   }
   override prependAll(type: string, id: string, items: unknown[]): Promise<void> {
-    return this.array(type, id, { op: "prependAll", type, id, items: this.snapshot(items) });
+    return this.array(type, id, { op: "prependAll", type, id, items: snapshot(items) });
   }
   override remove(type: string, id: string, item: unknown): Promise<void> {
     return this.removeAll(type, id, [item]);
   }
   override removeAll(type: string, id: string, items: unknown[]): Promise<void> {
-    return this.array(type, id, { op: "removeAll", type, id, items: this.snapshot(items) });
+    return this.array(type, id, { op: "removeAll", type, id, items: snapshot(items) });
   }
   override truncate(type: string, id: string, length: number): Promise<void> {
     return this.array(type, id, { op: "truncate", type, id, length });
