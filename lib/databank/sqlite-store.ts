@@ -152,12 +152,19 @@ export class SqliteStore {
 
   /** Values by id (null where missing), in one statement however many ids. */
   getMany(type: string, ids: string[]): Record<string, unknown> {
+    const keys = ids.map(String);
     const results: Record<string, unknown> = {};
-    for (const id of ids) results[String(id)] = null;
-    if (ids.length === 0 || !this.hasTable(type)) return results;
-    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
-    const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
-    for (const row of rows) results[row.id] = this.decode(type, row.id, row);
+    if (keys.length === 0 || !this.hasTable(type)) {
+      for (const k of keys) results[k] = null;
+      return results;
+    }
+    // Raw rows ([id, value, arr]; this SQL text is used only here): no row
+    // object each. Found values are decoded once; missing ids answer null.
+    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?)) /* raw */`;
+    const rows = this.stmt(sql).raw(true).all(JSON.stringify(keys)) as [string, string, number | null][];
+    const found = new Map<string, unknown>();
+    for (const [id, value, arr] of rows) found.set(id, arr === null ? JSON.parse(value) : this.arrays.all(quoteIdent(itemsTableName(type)), id));
+    for (const k of keys) results[k] = found.has(k) ? found.get(k) : null;
     return results;
   }
 
@@ -267,7 +274,8 @@ export class SqliteStore {
   arrayLengths(type: string, ids: string[]): Record<string, number> {
     const out: Record<string, number> = {};
     if (ids.length === 0 || !this.hasTable(type)) return out;
-    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
+    // The value text only for arrays of the earlier layout (arr NULL): a page asks for 60 sizes.
+    const sql = `SELECT id, CASE WHEN arr IS NULL THEN value END AS value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
     const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
     for (const row of rows) {
       if (row.arr !== null) {
