@@ -92,8 +92,27 @@ export async function prefetchPage(ctx: Ctx, objs: AS[], opts: DecorateOptions, 
  * members (and documents). Mutates and returns `obj`. `cache` holds sizes
  * read ahead by prefetchCounts.
  */
-export async function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache): Promise<AS> {
+export function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache): Promise<AS> | AS {
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
+  // A page's objects: every size read ahead, nothing to wait for (no promise per object).
+  if (cache && !personCounts && obj.objectType !== "collection" && obj.objectType !== "group") {
+    let all = true;
+    const names: [string, string][] = [];
+    for (const f of FEEDS) {
+      if (!isPlainObject(obj[f])) continue;
+      const name = streamNames[f](obj.id);
+      if (!cache.has(name)) all = false;
+      names.push([f, name]);
+    }
+    if (all) {
+      for (const [prop, name] of names) setTotal(obj, prop, cache.get(name)!);
+      return obj;
+    }
+  }
+  return countsRead(ctx, obj, personCounts, cache);
+}
+
+async function countsRead(ctx: Ctx, obj: AS, personCounts: boolean, cache?: CountCache): Promise<AS> {
   // prop → stream name; the sizes not read ahead are read in one batch.
   const wanted: [string, string][] = [];
   for (const f of FEEDS) if (isPlainObject(obj[f])) wanted.push([f, streamNames[f](obj.id)]);

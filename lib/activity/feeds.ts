@@ -115,7 +115,7 @@ export async function publicActivityPage(ctx: Ctx, stream: Stream, args: PageArg
   const { count, version } = await stream.stat();
   const key = `${stream.name}\n${args.count}\n${args.offset ?? ""}\n${args.before ?? ""}\n${args.since ?? ""}`;
   const kept = new Map<string, AS>();
-  let page = verdicts.pages.get(key, version, gen);
+  let page = verdicts.pages.get(key, version, gen, count);
   if (!page) {
     let complete = true;
     page = await stream.filteredPage(args, publicFilter(ctx, kept, gen, () => (complete = false)), count);

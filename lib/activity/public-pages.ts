@@ -30,12 +30,17 @@ export class PublicPages {
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 
-  /** The remembered page, when stream `version` and activity `generation` are those it was read under. */
-  get(key: string, version: string | null, generation: number): Page | undefined {
+  /**
+   * The remembered page, when stream `version` and activity `generation`
+   * are those it was read under. The stream's length must match too: a
+   * worker still running an earlier version during a rolling upgrade
+   * appends without moving the version.
+   */
+  get(key: string, version: string | null, generation: number, length: number): Page | undefined {
     if (version === null) return undefined;
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.version === version && e.generation === generation) return e.page;
+    if (e.version === version && e.generation === generation && e.page.total === length) return e.page;
     this.entries.delete(key);
     return undefined;
   }

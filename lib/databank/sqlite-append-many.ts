@@ -41,7 +41,11 @@ export class SqliteAppendMany {
     this.stmt(
       `INSERT INTO ${t.items} (id, pos, item) SELECT j.value, COALESCE((SELECT MAX(pos) FROM ${t.items} WHERE id = j.value), -1) + 1, ? FROM json_each(?) AS j`,
     ).run(text, todo);
-    this.stmt(`UPDATE ${t.main} SET arr = arr + 1, ver = hex(randomblob(8)) WHERE id IN (SELECT value FROM json_each(?))`).run(todo);
+    this.stmt(`UPDATE ${t.main} SET arr = arr + 1 WHERE id IN (SELECT value FROM json_each(?))`).run(todo);
+    // A fresh version per array (sqlite-arrays.ts setLength).
+    this.stmt(
+      `INSERT INTO ${t.versions} (id, ver) SELECT value, hex(randomblob(8)) FROM json_each(?) WHERE true ON CONFLICT(id) DO UPDATE SET ver = excluded.ver`,
+    ).run(todo);
     return { added, legacy };
   }
 }

@@ -28,6 +28,8 @@ export interface ArrayTables {
   main: string;
   /** Quoted array-items table of the type (created). */
   items: string;
+  /** Quoted array-versions table of the type (created): id → random token, fresh on every write. */
+  versions: string;
 }
 
 interface MainRow {
@@ -95,9 +97,10 @@ export class SqliteArrays {
   }
 
   private setLength(t: ArrayTables, id: string, n: number): void {
-    // A fresh random `ver` on every change: readers that remember what they
-    // found in an array (lib/activity/public-pages.ts) compare it.
-    this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ?, ver = hex(randomblob(8)) WHERE id = ?`).run(n, id);
+    this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ? WHERE id = ?`).run(n, id);
+    // A fresh random version on every change: readers that remember what
+    // they found in an array (lib/activity/public-pages.ts) compare it.
+    this.stmt(`INSERT INTO ${t.versions} (id, ver) VALUES (?, hex(randomblob(8))) ON CONFLICT(id) DO UPDATE SET ver = excluded.ver`).run(id);
   }
 
   appendAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {

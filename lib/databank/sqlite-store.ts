@@ -39,6 +39,11 @@ export function itemsTableName(type: string): string {
   return "a:" + tableName(type).slice(2);
 }
 
+/** The array-versions table of a databank type (see arrayStat): "v:" + the escaped name. */
+export function versionsTableName(type: string): string {
+  return "v:" + tableName(type).slice(2);
+}
+
 /**
  * The SQL expression for a dotted property, or null when SQLite's JSON paths
  * cannot express it exactly (quotes in a key; numeric parts, which databank
@@ -152,12 +157,19 @@ export class SqliteStore {
 
   /** Values by id (null where missing), in one statement however many ids. */
   getMany(type: string, ids: string[]): Record<string, unknown> {
+    const keys = ids.map(String);
     const results: Record<string, unknown> = {};
-    for (const id of ids) results[String(id)] = null;
-    if (ids.length === 0 || !this.hasTable(type)) return results;
-    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
-    const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
-    for (const row of rows) results[row.id] = this.decode(type, row.id, row);
+    if (keys.length === 0 || !this.hasTable(type)) {
+      for (const k of keys) results[k] = null;
+      return results;
+    }
+    // Raw rows ([id, value, arr]; this SQL text is used only here): no row
+    // object each. Found values are decoded once; missing ids answer null.
+    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?)) /* raw */`;
+    const rows = this.stmt(sql).raw(true).all(JSON.stringify(keys)) as [string, string, number | null][];
+    const found = new Map<string, unknown>();
+    for (const [id, value, arr] of rows) found.set(id, arr === null ? JSON.parse(value) : this.arrays.all(quoteIdent(itemsTableName(type)), id));
+    for (const k of keys) results[k] = found.has(k) ? found.get(k) : null;
     return results;
   }
 
@@ -172,7 +184,7 @@ export class SqliteStore {
   }
   /** Replaces an existing value; false if there was none. */
   replace(type: string, id: string, value: unknown): boolean {
-    const sql = `UPDATE ${this.ensureTable(type)} SET value = ?, arr = ?, ver = NULL WHERE id = ?`;
+    const sql = `UPDATE ${this.ensureTable(type)} SET value = ?, arr = ? WHERE id = ?`;
     const done = this.stmt(sql).run(...this.encode(value), String(id)).changes > 0;
     if (done) this.writeItems(type, String(id), value);
     return done;
@@ -180,7 +192,7 @@ export class SqliteStore {
   /** Inserts or replaces. */
   put(type: string, id: string, value: unknown): void {
     const t = this.ensureTable(type);
-    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value, arr = excluded.arr, ver = NULL`;
+    const sql = `INSERT INTO ${t} (id, value, arr) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value, arr = excluded.arr`;
     this.stmt(sql).run(String(id), ...this.encode(value));
     this.writeItems(type, String(id), value);
   }
@@ -242,15 +254,18 @@ export class SqliteStore {
   }
 
   /**
-   * Length and version of the array at type/id from one row read. The
+   * Length and version of the array at type/id in one statement. The
    * version is a random token set by every append, prepend, remove and
-   * truncate (sqlite-arrays.ts, sqlite-append-many.ts); null when unknown
-   * (an array written whole, or in an earlier layout), which promises
-   * nothing. Same token, same items.
+   * truncate (sqlite-arrays.ts, sqlite-append-many.ts) in the type's
+   * versions table; null when unknown (an array written whole, or in an
+   * earlier layout), which promises nothing. Same token, same items.
    */
   arrayStat(type: string, id: string): { length: number; version: string | null } {
     if (!this.hasTable(type)) throw new NoSuchThingError(type, id);
-    const sql = `SELECT value, arr, ver FROM ${quoteIdent(tableName(type))} WHERE id = ?`;
+    const versions = this.hasTableNamed(versionsTableName(type))
+      ? `(SELECT ver FROM ${quoteIdent(versionsTableName(type))} WHERE id = m.id)`
+      : "NULL";
+    const sql = `SELECT m.value AS value, m.arr AS arr, ${versions} AS ver FROM ${quoteIdent(tableName(type))} AS m WHERE m.id = ?`;
     const row = this.stmt(sql).get(String(id)) as (StoredRow & { ver: string | null }) | undefined;
     if (!row) throw new NoSuchThingError(type, id);
     if (row.arr !== null) return { length: row.arr, version: row.ver };
@@ -267,7 +282,8 @@ export class SqliteStore {
   arrayLengths(type: string, ids: string[]): Record<string, number> {
     const out: Record<string, number> = {};
     if (ids.length === 0 || !this.hasTable(type)) return out;
-    const sql = `SELECT id, value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
+    // The value text only for arrays of the earlier layout (arr NULL): a page asks for 60 sizes.
+    const sql = `SELECT id, CASE WHEN arr IS NULL THEN value END AS value, arr FROM ${quoteIdent(tableName(type))} WHERE id IN (SELECT value FROM json_each(?))`;
     const rows = this.stmt(sql).all(JSON.stringify(ids.map(String))) as (StoredRow & { id: string })[];
     for (const row of rows) {
       if (row.arr !== null) {
@@ -349,8 +365,12 @@ export class SqliteStore {
   }
   /** The items of an array value go to the items table; any other value clears them. */
   private writeItems(type: string, id: string, value: unknown): void {
-    const { items } = this.arrayTables(type);
-    if (Array.isArray(value)) this.arrays.replaceItems(items, id, value);
+    const { items, versions } = this.arrayTables(type);
+    if (Array.isArray(value)) {
+      this.arrays.replaceItems(items, id, value);
+      // Written whole: no version (nothing may be remembered under an older one).
+      this.stmt(`DELETE FROM ${versions} WHERE id = ?`).run(id);
+    }
     else this.arrays.clearItems(items, id);
   }
   private decode(type: string, id: string, row: StoredRow): unknown {
@@ -375,7 +395,9 @@ export class SqliteStore {
 
   /** Reads never create tables: a type nobody wrote is simply empty. */
   private hasTable(type: string): boolean {
-    const name = tableName(type);
+    return this.hasTableNamed(tableName(type));
+  }
+  private hasTableNamed(name: string): boolean {
     if (this.tables.has(name)) return true;
     const found = this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
     if (found) this.tables.add(name);
@@ -384,11 +406,11 @@ export class SqliteStore {
 
   /** Both tables of a type that exists (reads). */
   private existingTables(type: string): ArrayTables {
-    return { main: quoteIdent(tableName(type)), items: quoteIdent(itemsTableName(type)) };
+    return { main: quoteIdent(tableName(type)), items: quoteIdent(itemsTableName(type)), versions: quoteIdent(versionsTableName(type)) };
   }
   /** Both tables of a type, created if needed (writes). */
   private arrayTables(type: string): ArrayTables {
-    return { main: this.ensureTable(type), items: quoteIdent(itemsTableName(type)) };
+    return { main: this.ensureTable(type), items: quoteIdent(itemsTableName(type)), versions: quoteIdent(versionsTableName(type)) };
   }
 
   /**
@@ -403,7 +425,6 @@ export class SqliteStore {
     for (const { name } of mains) {
       const cols = this.db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as { name: string }[];
       if (!cols.some((c) => c.name === "arr")) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN arr INTEGER`);
-      if (!cols.some((c) => c.name === "ver")) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN ver TEXT`);
       this.createItemsTable("a:" + name.slice(2));
     }
   }
@@ -413,6 +434,8 @@ export class SqliteStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT NOT NULL, pos INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (id, pos)) WITHOUT ROWID`);
     // Membership and removal find an item's first position by one index descent.
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent("j:" + name)} ON ${t} (id, item, pos)`);
+    // Each array's version token (arrayStat), beside and not in the stored records.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${quoteIdent("v:" + name.slice(2))} (id TEXT PRIMARY KEY NOT NULL, ver TEXT NOT NULL) WITHOUT ROWID`);
   }
 
   /** Creates the type's tables (and schema indexes) on first write; returns the main table's quoted name. */
@@ -420,7 +443,7 @@ export class SqliteStore {
     const name = tableName(type);
     const t = quoteIdent(name);
     if (this.tables.has(name)) return t;
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, arr INTEGER, ver TEXT)`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, arr INTEGER)`);
     this.createItemsTable(itemsTableName(type));
     for (const field of indices) {
       const expr = fieldExpression(field);

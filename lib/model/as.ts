@@ -37,8 +37,13 @@ export function clone<T>(v: T): T {
 
 /** Drops every key starting with `_` (hidden storage fields), one level deep. */
 export function stripPrivate(obj: AS): AS {
+  // Called for every object and activity a page presents: keys, not entries (no pair arrays).
   const out: AS = {};
-  for (const [k, v] of Object.entries(obj)) if (!k.startsWith("_")) out[k] = v;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.charCodeAt(0) !== 95) out[k] = obj[k];
+  }
   return out;
 }
 
