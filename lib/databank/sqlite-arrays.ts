@@ -98,17 +98,23 @@ export class SqliteArrays {
 
   private setLength(t: ArrayTables, id: string, n: number): void {
     this.stmt(`UPDATE ${t.main} SET value = 'null', arr = ? WHERE id = ?`).run(n, id);
-    // A fresh random version on every change: readers that remember what
-    // they found in an array (lib/activity/public-pages.ts) compare it.
+    this.newVersion(t, id);
+  }
+
+  /**
+   * A fresh random version on every change: readers that remember what
+   * they found in an array (lib/activity/public-pages.ts) compare it.
+   */
+  private newVersion(t: ArrayTables, id: string): void {
     this.stmt(`INSERT INTO ${t.versions} (id, ver) VALUES (?, hex(randomblob(8))) ON CONFLICT(id) DO UPDATE SET ver = excluded.ver`).run(id);
   }
 
   appendAll(t: ArrayTables, type: string, id: string, list: unknown[]): void {
     // The common case, an array already kept as items: its length grows in
     // place and one item takes max+1 in one statement (two statements
-    // instead of four; a post appends to four streams).
-    // A fresh `ver` here too, as setLength gives (lib/activity/public-pages.ts compares it).
-    if (list.length > 0 && this.stmt(`UPDATE ${t.main} SET arr = arr + ?, ver = hex(randomblob(8)) WHERE id = ? AND arr IS NOT NULL`).run(list.length, id).changes > 0) {
+    // instead of four; a post appends to four streams), plus its new version.
+    if (list.length > 0 && this.stmt(`UPDATE ${t.main} SET arr = arr + ? WHERE id = ? AND arr IS NOT NULL`).run(list.length, id).changes > 0) {
+      this.newVersion(t, id);
       if (list.length === 1) {
         const sql = `INSERT INTO ${t.items} (id, pos, item) SELECT ?, COALESCE(MAX(pos), -1) + 1, ? FROM ${t.items} WHERE id = ?`;
         this.stmt(sql).run(id, JSON.stringify(list[0] ?? null), id);
