@@ -92,7 +92,7 @@ export async function prefetchPage(ctx: Ctx, objs: AS[], opts: DecorateOptions, 
  * members (and documents). Mutates and returns `obj`. `cache` holds sizes
  * read ahead by prefetchCounts.
  */
-export function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache): Promise<AS> | AS {
+export function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: CountCache, localNick?: string): Promise<AS> | AS {
   if (typeof obj.id !== "string" || typeof obj.deleted === "string") return obj;
   // A page's objects: every size read ahead, nothing to wait for (no promise per object).
   if (cache && !personCounts && obj.objectType !== "collection" && obj.objectType !== "group") {
@@ -109,15 +109,16 @@ export function addCounts(ctx: Ctx, obj: AS, personCounts = false, cache?: Count
       return obj;
     }
   }
-  return countsRead(ctx, obj, personCounts, cache);
+  return countsRead(ctx, obj, personCounts, cache, localNick);
 }
 
-async function countsRead(ctx: Ctx, obj: AS, personCounts: boolean, cache?: CountCache): Promise<AS> {
+/** `localNick`: the person's nickname when the caller holds its stored record (no second read). */
+async function countsRead(ctx: Ctx, obj: AS, personCounts: boolean, cache?: CountCache, localNick?: string): Promise<AS> {
   // prop → stream name; the sizes not read ahead are read in one batch.
   const wanted: [string, string][] = [];
   for (const f of FEEDS) if (isPlainObject(obj[f])) wanted.push([f, streamNames[f](obj.id)]);
   if (obj.objectType === "person" && personCounts) {
-    const nick = await ctx.localNick(obj.id);
+    const nick = localNick ?? (await ctx.localNick(obj.id));
     if (nick) {
       wanted.push(["followers", streamNames.user(nick, "followers")], ["following", streamNames.user(nick, "following")]);
       wanted.push(["favorites", streamNames.user(nick, "favorites")], ["lists", streamNames.userLists(nick, "person")]);

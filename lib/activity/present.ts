@@ -64,8 +64,18 @@ export async function presentObject(
   const obj = stripPrivate(stored);
   await expandAuthor(ctx, obj, pre?.authors);
   await guardParent(ctx, obj, guard, true, pre?.parents);
-  await addCounts(ctx, obj, opts.personCounts, pre?.counts);
+  await addCounts(ctx, obj, opts.personCounts, pre?.counts, storedLocalNick(ctx, stored));
   return decorate(ctx, obj, opts, pre);
+}
+
+/**
+ * The nickname of a local user when `stored` is that user's stored person
+ * record (what ctx.localNick would read again), else undefined.
+ */
+function storedLocalNick(ctx: Ctx, stored: AS): string | undefined {
+  if (stored.objectType !== "person" || typeof stored._nickname !== "string") return undefined;
+  const nick = ctx.people.nicknameOf(stored.id);
+  return nick === stored._nickname ? nick : undefined;
 }
 
 /** Presents many objects (stream items), keeping order: authors, parents, counts and flags in batched reads. */

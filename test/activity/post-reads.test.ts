@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Bank } from "../../lib/databank/bank";
 import { TxBank } from "../../lib/databank/transaction";
-import { CLIENT, follow, openTestEngine, register } from "./support";
+import { CLIENT, NOBODY, follow, openTestEngine, register } from "./support";
 
 /**
  * Records the storage calls made through the real bank (not through a
@@ -58,4 +58,19 @@ test("a post reads the poster's person once (the self check's), checks no minted
   // Counting a stream never written (alice's followers' feeds) builds no NoSuchThingError: no single `length`.
   assert.ok(!calls.some((c) => /^length /.test(c)), calls.join("\n"));
   assert.equal(act.object.content, "hi");
+});
+
+test("a profile read reads the person once (its counts do not read it again to find the nickname)", async (t) => {
+  const env = await openTestEngine();
+  t.after(() => env.close());
+  const { engine } = env;
+  await register(engine, "alice");
+  const person = engine.personId("alice");
+  let profile: any;
+  const calls = await callsDuring(async () => {
+    profile = await engine.getProfile("alice", NOBODY);
+  });
+  assert.equal(calls.filter((c) => c === `find activityobject ${person}` || (c.startsWith("readAll activityobject ") && c.includes(person))).length, 1, calls.join("\n"));
+  assert.equal(profile.followers.totalItems, 0);
+  assert.equal(typeof profile.favorites.totalItems, "number");
 });
