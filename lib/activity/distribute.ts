@@ -115,7 +115,7 @@ async function localNicks(ctx: Ctx, ids: string[]): Promise<Map<string, string>>
   const chunks: [string, string][][] = [];
   for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) chunks.push(entries.slice(i, i + LOOKUP_CHUNK));
   const local = new Set<string>();
-  // Two reads in flight: a database server with several cores answers both at once.
+  // As many reads in flight as the bank serves at once (a database server with several cores: two).
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < chunks.length) {
@@ -125,7 +125,7 @@ async function localNicks(ctx: Ctx, ids: string[]): Promise<Map<string, string>>
       for (const [id, nick] of chunk) if (found[ctx.people.personId(nick)]?._nickname === nick) local.add(id);
     }
   };
-  await Promise.all([lane(), lane()]);
+  await Promise.all(Array.from({ length: Math.min(chunks.length, ctx.bank.inFlight) }, lane));
   // In the ids' order, as one read after another gave them.
   const out = new Map<string, string>();
   for (const [id, nick] of entries) if (local.has(id)) out.set(id, nick);

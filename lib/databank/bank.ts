@@ -170,6 +170,18 @@ export class Bank {
     return out;
   }
   /**
+   * How many batched calls of one fan-out (appendToMany chunks, batched
+   * reads) to keep in flight: what the driver says (PostgreSQL: 2, a
+   * server with several cores answers both at once), else 1 (an embedded
+   * database works in this process: a second call would only delay the
+   * other requests between them).
+   */
+  get inFlight(): number {
+    const n = Math.floor(Number((this.raw as unknown as { appendManyInFlight?: number }).appendManyInFlight ?? 1));
+    return n >= 1 ? n : 1;
+  }
+
+  /**
    * Appends one item to MANY arrays of one type, skipping each array that
    * already holds it (so a retried fan-out lands once); returns the ids it
    * was appended to. Arrays with no value are created. Native where the
@@ -183,15 +195,13 @@ export class Bank {
    */
   async appendToMany(type: string, ids: string[], item: unknown, opts: { lazy?: boolean } = {}): Promise<string[]> {
     const unique = [...new Set(ids.map(String))];
-    const raw = this.raw as unknown as { appendToManyIfAbsent?: unknown; appendManyInFlight?: number };
-    const native = raw.appendToManyIfAbsent;
+    const native = (this.raw as unknown as { appendToManyIfAbsent?: unknown }).appendToManyIfAbsent;
     if (typeof native !== "function") return this.appendToManyByOne(type, unique, item);
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += APPEND_MANY_CHUNK) chunks.push(unique.slice(i, i + APPEND_MANY_CHUNK));
     const added: string[][] = [];
     // Chunks are disjoint, each its own transaction locking its rows in
-    // sorted order: a driver that says so (a server with several cores)
-    // runs a few at once.
+    // sorted order, so `inFlight` of them may run at once.
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < chunks.length) {
@@ -201,7 +211,7 @@ export class Bank {
         });
       }
     };
-    const lanes = Math.max(1, Math.min(chunks.length, Math.floor(Number(raw.appendManyInFlight ?? 1)) || 1));
+    const lanes = Math.min(chunks.length, this.inFlight);
     await Promise.all(Array.from({ length: lanes }, lane));
     return added.flat();
   }
