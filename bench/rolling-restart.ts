@@ -3,16 +3,18 @@
  * count) under a constant autocannon load of OAuth-signed reads, first in
  * steady state, then during back-to-back zero-downtime restarts (SIGUSR2,
  * each waiting for "zero-downtime restart complete"). Reports requests
- * served and failed (must be 0) and the latency of both phases. During the
- * restarts, keep-alive clients that pause 0–1,000 ms between requests
- * (Node's http agent and undici) run too: the clients a drain must not
- * reset by closing a connection they are about to reuse.
+ * served and failed (must be 0) and the latency of both phases. In both
+ * phases keep-alive clients that pause 0–1,000 ms between requests (Node's
+ * http agent and undici) run too: the clients a drain must not reset by
+ * closing a connection they are about to reuse; running them in the steady
+ * state as well keeps the two phases' load the same (they used to run
+ * during the restarts only, a load the steady state did not have).
  *
  *   node dist/bench/rolling-restart.js [restarts] [steady-seconds]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
@@ -23,6 +25,11 @@ import { startKeepAliveClients, type KeepAliveOutcome } from "../test/cluster/ke
 
 function signedGetHeaderFor(url: string, client: ClientCreds, path: string): string {
   return oauthClient(url, client).authHeader(url + path, "", "", "GET");
+}
+
+/** The probe's p99 latency of a phase (answered requests only). */
+function p99(phase: Phase): number {
+  return percentile(phase.probe.filter((o) => o.error === null).map((o) => o.ms).sort((a, b) => a - b), 99);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -126,21 +133,27 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
     const probe = () =>
       startLoad({ port, concurrency: 2, next: () => ({ path: "/api/user/bencher", headers: { Authorization: signedGetHeaderFor(url, client, "/api/user/bencher") } }) });
 
+    const pausingClients = () =>
+      startKeepAliveClients({
+        port,
+        path: "/api/user/bencher",
+        headers: () => ({ Authorization: signedGetHeaderFor(url, client, "/api/user/bencher") }),
+        loops: 4,
+        maxThinkMs: 1000,
+      });
+
+    const loadAverage = [loadavg()[0]];
     const steadyStart = Date.now();
     const steadyProbe = probe();
+    const steadyPausing = pausingClients();
     const steady = await autocannon({ ...base, duration: steadySeconds });
     const phases: Phase[] = [{ name: "steady state", seconds: (Date.now() - steadyStart) / 1000, result: steady, probe: await steadyProbe.stop() }];
+    await steadyPausing.stop();
 
     const restartTimes: number[] = [];
     const loadStart = Date.now();
     const duringProbe = probe();
-    const pausing = startKeepAliveClients({
-      port,
-      path: "/api/user/bencher",
-      headers: () => ({ Authorization: signedGetHeaderFor(url, client, "/api/user/bencher") }),
-      loops: 4,
-      maxThinkMs: 1000,
-    });
+    const pausing = pausingClients();
     // Without a callback the instance is also a promise of the result (the typings show only the promise).
     const instance = autocannon({ ...base, duration: 24 * 3600 }) as unknown as PromiseLike<autocannon.Result> & { stop(): void };
     for (let i = 1; i <= restarts; i++) {
@@ -153,8 +166,9 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
     const during = await instance;
     phases.push({ name: `during ${restarts} rolling restarts`, seconds: (Date.now() - loadStart) / 1000, result: during, probe: await duringProbe.stop() });
     const pausingOutcomes = await pausing.stop();
+    loadAverage.push(loadavg()[0]);
     if (log.count("worker-died") > 0 || log.count("restart-failed") > 0) throw new Error("a worker died or a restart failed during the benchmark");
-    return report(phases, { workers, connections, restarts, restartTimes, pausing: pausingOutcomes });
+    return report(phases, { workers, connections, restarts, restartTimes, pausing: pausingOutcomes, loadAverage });
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -162,7 +176,10 @@ export async function runRollingRestartBench(options: RollingRestartBenchOptions
   }
 }
 
-function report(phases: Phase[], o: { workers: number; connections: number; restarts: number; restartTimes: number[]; pausing: KeepAliveOutcome[] }): string {
+function report(
+  phases: Phase[],
+  o: { workers: number; connections: number; restarts: number; restartTimes: number[]; pausing: KeepAliveOutcome[]; loadAverage: number[] },
+): string {
   const cpu = cpus();
   const mean = o.restartTimes.reduce((a, b) => a + b, 0) / Math.max(1, o.restartTimes.length);
   const failed = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
@@ -188,13 +205,16 @@ function report(phases: Phase[], o: { workers: number; connections: number; rest
       );
     }),
     "",
+    `p99 during the restarts / steady state: ${(p99(phases[1]) / Math.max(1, p99(phases[0]))).toFixed(2)}×. ` +
+      `Load average (1 min) at the start and the end: ${o.loadAverage.map((l) => l.toFixed(1)).join(", ")}.`,
+    "",
     `Restarts: ${o.restartTimes.length}, each replacing all ${o.workers} workers one by one; time per restart (start to ` +
       `complete) mean ${(mean / 1000).toFixed(1)} s, min ${(Math.min(...o.restartTimes) / 1000).toFixed(1)} s, ` +
       `max ${(Math.max(...o.restartTimes) / 1000).toFixed(1)} s. Each replacement is forked, warms up and ` +
       "listens before its old worker drains (never a worker short), but it loads the code while the others serve: " +
       "on a machine with few cores that shows in the latency.",
     "",
-    "Pausing keep-alive clients during the restarts (4 loops each of Node's http agent and undici, a pause of 0–1,000 ms " +
+    "Pausing keep-alive clients during the restarts (they ran in the steady state too; 4 loops each of Node's http agent and undici, a pause of 0–1,000 ms " +
       "before each request on the kept-alive connections, OAuth-signed `GET /api/user/:nickname`):",
     "",
     "| Client | requests | failed | after a pause ≥ 250 ms | on a reused connection (Node agent) | answered `Connection: close` (draining worker) |",
