@@ -229,8 +229,10 @@ function report(
       `autocannon in the parent process on the same machine, ${o.connections} keep-alive connections, plus a latency probe ` +
       "(2 keep-alive connections through Node's http agent, which honours `Connection: close`; autocannon does not, so " +
       "its own latency figures are skewed once a worker drains and are not shown). Every request is an " +
-      "OAuth-signed (2-legged, fresh nonce) `GET /api/user/:nickname`. The restarts are back to back: SIGUSR2, wait for " +
-      '"zero-downtime restart complete", again.',
+      "OAuth-signed (2-legged, fresh nonce) `GET /api/user/:nickname`. " +
+      (o.split
+        ? 'The restarts are spaced: SIGUSR2, wait for "zero-downtime restart complete", the gap under the same load, again.'
+        : 'The restarts are back to back: SIGUSR2, wait for "zero-downtime restart complete", again.'),
     "",
     "| Phase | seconds | requests (autocannon) | failed: errors + timeouts + non-2xx | req/s (mean) | probe requests | probe failed | probe p50 ms | p99 ms | max ms |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
