@@ -120,6 +120,15 @@ export class Bank {
   indexOf(type: string, id: string, item: unknown): Promise<number> {
     return this.call("indexOf", type, id, item);
   }
+  /** indexOf, with -1 for an array never written (NoSuchThing) as for an item not in it. */
+  async positionOf(type: string, id: string, item: unknown): Promise<number> {
+    try {
+      return await this.indexOf(type, id, item);
+    } catch (err) {
+      if (err instanceof NoSuchThingError) return -1;
+      throw err;
+    }
+  }
   remove(type: string, id: string, item: unknown): Promise<void> {
     return this.call("remove", type, id, item);
   }
@@ -224,11 +233,7 @@ export class Bank {
     const run = async (): Promise<string[]> => {
       const added: string[] = [];
       for (const id of ids) {
-        const at = await this.indexOf(type, id, item).catch((err: unknown) => {
-          if (err instanceof NoSuchThingError) return -1;
-          throw err;
-        });
-        if (at >= 0) continue;
+        if ((await this.positionOf(type, id, item)) >= 0) continue;
         await this.append(type, id, item);
         added.push(id);
       }

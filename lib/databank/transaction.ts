@@ -244,10 +244,7 @@ export class TxBank extends Bank {
     // An id minted in this transaction (createFresh) is in no stored array: nothing to check.
     const minted = typeof item === "string" && this.fresh.has(item);
     for (const id of new Set(ids.map(String))) {
-      const at = minted || this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.indexOf(type, id, item).catch((err: unknown) => {
-        if (err instanceof NoSuchThingError) return -1;
-        throw err;
-      });
+      const at = minted || this.arrays.has(`${type}\0${id}`) ? -1 : await this.base.positionOf(type, id, item);
       if (at >= 0) continue;
       await this.append(type, id, item);
       added.push(id);

@@ -60,13 +60,8 @@ export class Stream {
   }
 
   /** Arrival-order index of an id (its oldest occurrence), or -1. */
-  private async rawIndexOf(id: string): Promise<number> {
-    try {
-      return await this.bank.indexOf(STREAM_TYPE, this.name, id);
-    } catch (err) {
-      if (err instanceof NoSuchThingError) return -1;
-      throw err;
-    }
+  private rawIndexOf(id: string): Promise<number> {
+    return this.bank.positionOf(STREAM_TYPE, this.name, id);
   }
 
   /** True when the id is in the stream. */

@@ -1,12 +1,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import type { IncomingMessage } from "node:http";
 import helmet from "helmet";
 import { fastLaneAccepts } from "../../lib/http/fast-lane";
 import { fixedHeaders, securityHeaders } from "../../lib/http/security";
 import { disableUser } from "../../lib/model/user-disable";
 import { startTestServer, type TestServer } from "../support/server";
+import { rawRequest, type RawAnswer } from "../support/raw-http";
 import { oauthClient, registerClient, registerUser, signedRequest, userCreds, type ClientCreds, type RegisteredUser } from "../support/oauth-client";
 
 let server: TestServer;
@@ -23,32 +23,11 @@ before(async () => {
 });
 after(() => server.close());
 
-interface Raw {
-  status: number;
-  /** Header lines in order, Date and X-Request-Id values masked. */
-  headers: string[];
-  body: Buffer;
-}
+type Raw = RawAnswer;
 
 /** One request on its own connection, the answer as raw bytes (header order included). */
 function raw(path: string, headers: string[] = []): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(server.port, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    socket.on("data", (d) => chunks.push(d));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const all = Buffer.concat(chunks);
-      const split = all.indexOf("\r\n\r\n");
-      const lines = all.subarray(0, split).toString("latin1").split("\r\n");
-      resolve({
-        status: Number(lines[0]!.split(" ")[1]),
-        headers: lines.map((l) => l.replace(/^(Date|X-Request-Id): .*/i, "$1: *")),
-        body: all.subarray(split + 4),
-      });
-    });
-    socket.write([`GET ${path} HTTP/1.1`, `Host: ${host}`, "Connection: close", ...headers, "", ""].join("\r\n"));
-  });
+  return rawRequest(server.port, host, path, headers);
 }
 
 /** A fresh 2-legged (or, with `token`, 3-legged) OAuth header for GET `path`. */

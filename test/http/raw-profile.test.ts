@@ -1,9 +1,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import { rawProfileTakes } from "../../lib/http/raw-profile";
 import { createClient } from "../../lib/oauth/clients";
 import { startTestServer, type TestServer } from "../support/server";
+import { rawRequest, type RawAnswer } from "../support/raw-http";
 import { oauthClient, registerClient, registerUser, type ClientCreds, type SignOptions } from "../support/oauth-client";
 
 let server: TestServer;
@@ -19,28 +19,11 @@ before(async () => {
 });
 after(() => server.close());
 
-interface Raw {
-  status: number;
-  /** Header lines in order, Date and X-Request-Id values masked. */
-  headers: string[];
-  body: Buffer;
-}
+type Raw = RawAnswer;
 
-/** One request on its own connection to `port`, the answer as raw bytes (header order included). */
+/** One request on its own connection (to `port`, default this server's). */
 function raw(path: string, headers: string[] = [], opts: { method?: string; port?: number; host?: string } = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(opts.port ?? server.port, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    socket.on("data", (d) => chunks.push(d));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const all = Buffer.concat(chunks);
-      const split = all.indexOf("\r\n\r\n");
-      const lines = all.subarray(0, split).toString("latin1").split("\r\n");
-      resolve({ status: Number(lines[0]!.split(" ")[1]), headers: lines.map((l) => l.replace(/^(Date|X-Request-Id): .*/i, "$1: *")), body: all.subarray(split + 4) });
-    });
-    socket.write([`${opts.method ?? "GET"} ${path} HTTP/1.1`, `Host: ${opts.host ?? host}`, "Connection: close", ...headers, "", ""].join("\r\n"));
-  });
+  return rawRequest(opts.port ?? server.port, opts.host ?? host, path, headers, opts.method);
 }
 
 /** A fresh 2-legged OAuth header for `path`, signed by the real `oauth` client. */
