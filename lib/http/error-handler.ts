@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { HttpError, NotFoundError, statusOf } from "../errors";
 import type { Logger } from "../log";
+import { lingerOverUnreadBody } from "./linger";
 import type { PageRenderer } from "./render";
 
 /** Requests answered with JSON errors: the API, discovery, XHR, and clients that do not accept HTML. */
@@ -43,6 +44,7 @@ export function errorHandler(log: Logger, pages: PageRenderer): ErrorRequestHand
     }
     const message = publicMessage(err, status);
     if (err instanceof HttpError) res.set(err.headers);
+    lingerOverUnreadBody(req, res);
     res.status(status);
     if (wantsJson(req)) {
       res.json({ error: message });

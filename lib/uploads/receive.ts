@@ -16,11 +16,12 @@ export function humanSize(bytes: number): string {
 }
 
 /**
- * The 413 for a file over the limit. `Connection: close` because the
- * rest of the body is not read: the connection cannot carry another request.
+ * The 413 for a file over the limit. The connection is not closed with it:
+ * the error handler lets the client finish sending (lib/http/linger.ts), so
+ * a client still uploading reads this answer instead of a reset connection.
  */
 export function tooLarge(limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(`File too large: the limit is ${humanSize(limit)}`, { headers: { Connection: "close" } });
+  return new PayloadTooLargeError(`File too large: the limit is ${humanSize(limit)}`);
 }
 
 /**
