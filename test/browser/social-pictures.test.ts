@@ -21,11 +21,26 @@ async function tabTo(page: Page, selector: string): Promise<void> {
   assert.fail(`could not reach ${selector} with Tab`);
 }
 
-/** Picks a file through the file chooser that the keyboard opened on the focused input. */
+/**
+ * Picks a file through the file chooser that the keyboard opened on the
+ * focused input. Chromium can drop a key press that comes right after a
+ * navigation, before the page's first paint (playwright#28023), which on a
+ * loaded machine left the chooser shut: so it waits for a painted frame,
+ * and presses Space again (the input still focused) if no chooser opened.
+ */
 async function chooseWithKeyboard(page: Page, selector: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
   await tabTo(page, selector);
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
-  await chooser.setFiles(file);
+  await page.evaluate(() => new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 5000 }), page.keyboard.press("Space")]);
+      await chooser.setFiles(file);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      assert.ok(await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector), `${selector} lost the focus`);
+    }
+  }
 }
 
 async function decoded(page: Page, selector: string): Promise<void> {
